@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace YoloX.Cli.Commands;
+
+/// <summary>The tool's commands, one factory per file in this folder.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
