@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace YoloX.Inference.Processing;
@@ -88,12 +91,14 @@ public static class Letterbox
         try
         {
             HorizontalCoefficients(sw, dw, scaleX, xofs, alpha);
+            // Two horizontally resized source rows, each as three planes (B, G, R) of dw 32-bit sums.
             var row0 = rows.AsSpan(0, 3 * dw);
             var row1 = rows.AsSpan(3 * dw, 3 * dw);
             int held0 = -1, held1 = -1;
             var plane = inputWidth * inputHeight;
-            var simdEnd = 3 * dw / 16 * 16;
-            var halfEnd = simdEnd;
+            // OpenCV's vertical kernel runs on interleaved BGR rows of 3·dw bytes: 16-byte SIMD blocks, then
+            // 8-byte blocks while more than 8 remain, then a scalar tail that rounds differently.
+            var halfEnd = 3 * dw / 16 * 16;
             while (halfEnd < 3 * dw - 8)
             {
                 halfEnd += 8;
@@ -126,7 +131,10 @@ public static class Letterbox
                     HorizontalRow(src.Slice(y1 * stride), layout, xofs, alpha, dw, row1);
                     held1 = y1;
                 }
-                VerticalRow(row0, row1, b0, b1, halfEnd, chw, dy * inputWidth, plane, dw);
+                for (var c = 0; c < 3; c++)
+                {
+                    VerticalPlaneRow(row0.Slice(c * dw, dw), row1.Slice(c * dw, dw), b0, b1, c, halfEnd, chw.Slice(c * plane + dy * inputWidth, dw));
+                }
             }
         }
         finally
@@ -160,60 +168,63 @@ public static class Letterbox
         }
     }
 
-    /// <summary>Horizontal pass of one source row into interleaved BGR 32-bit sums (OpenCV's HResizeLinear).</summary>
+    /// <summary>Horizontal pass of one source row into B, G, R planes of 32-bit sums (OpenCV's HResizeLinear).</summary>
     private static void HorizontalRow(ReadOnlySpan<byte> row, PixelLayout layout, int[] xofs, int[] alpha, int dw, Span<int> dst)
     {
         var bpp = layout.BytesPerPixel;
+        ref var px = ref MemoryMarshal.GetReference(row);
+        ref var blue = ref MemoryMarshal.GetReference(dst);
+        ref var green = ref Unsafe.Add(ref blue, dw);
+        ref var red = ref Unsafe.Add(ref blue, 2 * dw);
+        var (ob, og, or) = (layout.B, layout.G, layout.R);
         for (var dx = 0; dx < dw; dx++)
         {
             var p0 = xofs[dx] * bpp;
             int a0 = alpha[2 * dx], a1 = alpha[2 * dx + 1];
             // At the right edge OpenCV clamps to the last pixel with a zero second weight: never read past the row.
             var p1 = a1 != 0 ? p0 + bpp : p0;
-            var o = 3 * dx;
-            dst[o] = row[p0 + layout.B] * a0 + row[p1 + layout.B] * a1;
-            dst[o + 1] = row[p0 + layout.G] * a0 + row[p1 + layout.G] * a1;
-            dst[o + 2] = row[p0 + layout.R] * a0 + row[p1 + layout.R] * a1;
+            Unsafe.Add(ref blue, dx) = Unsafe.Add(ref px, p0 + ob) * a0 + Unsafe.Add(ref px, p1 + ob) * a1;
+            Unsafe.Add(ref green, dx) = Unsafe.Add(ref px, p0 + og) * a0 + Unsafe.Add(ref px, p1 + og) * a1;
+            Unsafe.Add(ref red, dx) = Unsafe.Add(ref px, p0 + or) * a0 + Unsafe.Add(ref px, p1 + or) * a1;
         }
     }
 
     /// <summary>
-    /// Vertical pass: OpenCV's SIMD kernel computes ((S0 &gt;&gt; 4)·b0 &gt;&gt; 16) + ((S1 &gt;&gt; 4)·b1 &gt;&gt; 16), then
-    /// (t + 2) &gt;&gt; 2 saturated to a byte; its scalar tail rounds the exact sum (S0·b0 + S1·b1 + 2^21) &gt;&gt; 22.
+    /// Vertical pass of one channel: OpenCV's SIMD kernel computes ((S0 &gt;&gt; 4)·b0 &gt;&gt; 16) + ((S1 &gt;&gt; 4)·b1 &gt;&gt; 16),
+    /// then (t + 2) &gt;&gt; 2 saturated to a byte; its scalar tail (interleaved index ≥ <paramref name="halfEnd"/>)
+    /// rounds the exact sum (S0·b0 + S1·b1 + 2^21) &gt;&gt; 22.
     /// </summary>
-    private static void VerticalRow(
-        ReadOnlySpan<int> s0, ReadOnlySpan<int> s1, int b0, int b1, int halfEnd,
-        Span<float> chw, int rowOffset, int plane, int dw)
+    private static void VerticalPlaneRow(ReadOnlySpan<int> s0, ReadOnlySpan<int> s1, int b0, int b1, int channel, int halfEnd, Span<float> dst)
     {
-        var bPlane = chw.Slice(rowOffset, dw);
-        var gPlane = chw.Slice(plane + rowOffset, dw);
-        var rPlane = chw.Slice(2 * plane + rowOffset, dw);
-        for (var dx = 0; dx < dw; dx++)
+        var n = dst.Length;
+        var dx = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            var e = 3 * dx;
-            bPlane[dx] = Combine(s0[e], s1[e], b0, b1, e < halfEnd);
-            gPlane[dx] = Combine(s0[e + 1], s1[e + 1], b0, b1, e + 1 < halfEnd);
-            rPlane[dx] = Combine(s0[e + 2], s1[e + 2], b0, b1, e + 2 < halfEnd);
+            var (vb0, vb1) = (new Vector<int>(b0), new Vector<int>(b1));
+            var (two, max) = (new Vector<int>(2), new Vector<int>(255));
+            for (; dx <= n - Vector<int>.Count; dx += Vector<int>.Count)
+            {
+                var t = (((new Vector<int>(s0[dx..]) >> 4) * vb0) >> 16) + (((new Vector<int>(s1[dx..]) >> 4) * vb1) >> 16);
+                var v = Vector.Min(Vector.Max((t + two) >> 2, Vector<int>.Zero), max);
+                Vector.ConvertToSingle(v).CopyTo(dst[dx..]);
+            }
+        }
+        for (; dx < n; dx++)
+        {
+            dst[dx] = SimdRound(s0[dx], s1[dx], b0, b1);
+        }
+        // Redo the few pixels OpenCV computes in its scalar tail.
+        for (dx = Math.Max(0, (halfEnd - channel) / 3 - 1); dx < n; dx++)
+        {
+            if (3 * dx + channel >= halfEnd)
+            {
+                dst[dx] = Math.Clamp((s0[dx] * b0 + s1[dx] * b1 + (1 << 21)) >> 22, 0, 255);
+            }
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static float Combine(int s0, int s1, int b0, int b1, bool simd)
-    {
-        int v;
-        if (simd)
-        {
-            // v_pack saturates the >> 4 values to int16; v_mul_hi keeps the high half of the int16 product.
-            var t = (Math.Clamp(s0 >> 4, short.MinValue, short.MaxValue) * b0 >> 16)
-                  + (Math.Clamp(s1 >> 4, short.MinValue, short.MaxValue) * b1 >> 16);
-            v = (t + 2) >> 2;
-        }
-        else
-        {
-            v = (s0 * b0 + s1 * b1 + (1 << 21)) >> 22;
-        }
-        return Math.Clamp(v, 0, 255);
-    }
+    private static float SimdRound(int s0, int s1, int b0, int b1) =>
+        Math.Clamp(((((s0 >> 4) * b0) >> 16) + (((s1 >> 4) * b1) >> 16) + 2) >> 2, 0, 255);
 
     private static void AreaHalf(
         ReadOnlySpan<byte> src, int stride, PixelLayout layout, int dw, int dh, Span<float> chw, int inputWidth, int inputHeight)
