@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SkiaSharp;
 
 namespace YoloX.Inference.Processing;
@@ -85,12 +87,11 @@ public static class Letterbox
             return;
         }
         var pool = ArrayPool<int>.Shared;
-        var xofs = pool.Rent(dw);
-        var alpha = pool.Rent(2 * dw);
+        var coefficients = pool.Rent(4 * dw);
         var rows = pool.Rent(2 * 3 * dw);
         try
         {
-            HorizontalCoefficients(sw, dw, scaleX, xofs, alpha);
+            HorizontalCoefficients(sw, dw, scaleX, coefficients);
             // Two horizontally resized source rows, each as three planes (B, G, R) of dw 32-bit sums.
             var row0 = rows.AsSpan(0, 3 * dw);
             var row1 = rows.AsSpan(3 * dw, 3 * dw);
@@ -122,13 +123,13 @@ public static class Letterbox
                     }
                     else
                     {
-                        HorizontalRow(src.Slice(y0 * stride), layout, xofs, alpha, dw, row0);
+                        HorizontalRow(src.Slice(y0 * stride), layout, coefficients, dw, row0);
                         held0 = y0;
                     }
                 }
                 if (held1 != y1)
                 {
-                    HorizontalRow(src.Slice(y1 * stride), layout, xofs, alpha, dw, row1);
+                    HorizontalRow(src.Slice(y1 * stride), layout, coefficients, dw, row1);
                     held1 = y1;
                 }
                 for (var c = 0; c < 3; c++)
@@ -139,15 +140,18 @@ public static class Letterbox
         }
         finally
         {
-            pool.Return(xofs);
-            pool.Return(alpha);
+            pool.Return(coefficients);
             pool.Return(rows);
         }
     }
 
     private static bool IsExactHalf(int src, int dst) => src == 2 * dst;
 
-    private static void HorizontalCoefficients(int sw, int dw, double scaleX, int[] xofs, int[] alpha)
+    /// <summary>
+    /// OpenCV's horizontal taps: <paramref name="k"/> receives four rows of dw ints: first pixel x0, second pixel x1
+    /// (x0 itself where the second weight is 0, so the right edge never reads past the row), weights a0 and a1.
+    /// </summary>
+    private static void HorizontalCoefficients(int sw, int dw, double scaleX, int[] k)
     {
         for (var dx = 0; dx < dw; dx++)
         {
@@ -162,32 +166,56 @@ public static class Letterbox
             {
                 (fx, sx) = (0f, sw - 1);
             }
-            xofs[dx] = sx;
-            alpha[2 * dx] = (short)MathF.Round((1f - fx) * CoefScale);
-            alpha[2 * dx + 1] = (short)MathF.Round(fx * CoefScale);
+            var a1 = (short)MathF.Round(fx * CoefScale);
+            k[dx] = sx;
+            k[dw + dx] = a1 != 0 ? sx + 1 : sx;
+            k[2 * dw + dx] = (short)MathF.Round((1f - fx) * CoefScale);
+            k[3 * dw + dx] = a1;
         }
     }
 
     /// <summary>Horizontal pass of one source row into B, G, R planes of 32-bit sums (OpenCV's HResizeLinear).</summary>
-    private static void HorizontalRow(ReadOnlySpan<byte> row, PixelLayout layout, int[] xofs, int[] alpha, int dw, Span<int> dst)
+    private static void HorizontalRow(ReadOnlySpan<byte> row, PixelLayout layout, int[] k, int dw, Span<int> dst)
     {
         var bpp = layout.BytesPerPixel;
+        var dx = bpp == 4 && Avx2.IsSupported ? HorizontalRowAvx2(row, layout, k, dw, dst) : 0;
         ref var px = ref MemoryMarshal.GetReference(row);
-        ref var blue = ref MemoryMarshal.GetReference(dst);
-        ref var green = ref Unsafe.Add(ref blue, dw);
-        ref var red = ref Unsafe.Add(ref blue, 2 * dw);
         var (ob, og, or) = (layout.B, layout.G, layout.R);
-        for (var dx = 0; dx < dw; dx++)
+        for (; dx < dw; dx++)
         {
-            var p0 = xofs[dx] * bpp;
-            int a0 = alpha[2 * dx], a1 = alpha[2 * dx + 1];
-            // At the right edge OpenCV clamps to the last pixel with a zero second weight: never read past the row.
-            var p1 = a1 != 0 ? p0 + bpp : p0;
-            Unsafe.Add(ref blue, dx) = Unsafe.Add(ref px, p0 + ob) * a0 + Unsafe.Add(ref px, p1 + ob) * a1;
-            Unsafe.Add(ref green, dx) = Unsafe.Add(ref px, p0 + og) * a0 + Unsafe.Add(ref px, p1 + og) * a1;
-            Unsafe.Add(ref red, dx) = Unsafe.Add(ref px, p0 + or) * a0 + Unsafe.Add(ref px, p1 + or) * a1;
+            int p0 = k[dx] * bpp, p1 = k[dw + dx] * bpp, a0 = k[2 * dw + dx], a1 = k[3 * dw + dx];
+            dst[dx] = Unsafe.Add(ref px, p0 + ob) * a0 + Unsafe.Add(ref px, p1 + ob) * a1;
+            dst[dw + dx] = Unsafe.Add(ref px, p0 + og) * a0 + Unsafe.Add(ref px, p1 + og) * a1;
+            dst[2 * dw + dx] = Unsafe.Add(ref px, p0 + or) * a0 + Unsafe.Add(ref px, p1 + or) * a1;
         }
     }
+
+    /// <summary>Eight output pixels at a time: gather the two source pixels as 32-bit words, split the channels by shifts.</summary>
+    private static unsafe int HorizontalRowAvx2(ReadOnlySpan<byte> row, PixelLayout layout, int[] k, int dw, Span<int> dst)
+    {
+        var dx = 0;
+        var mask = Vector256.Create(0xFF);
+        fixed (byte* p = row)
+        fixed (int* kp = k)
+        fixed (int* d = dst)
+        {
+            int* x0 = kp, x1 = kp + dw, w0 = kp + 2 * dw, w1 = kp + 3 * dw;
+            for (; dx <= dw - 8; dx += 8)
+            {
+                var u0 = Avx2.GatherVector256((int*)p, Avx.LoadVector256(x0 + dx), 4);
+                var u1 = Avx2.GatherVector256((int*)p, Avx.LoadVector256(x1 + dx), 4);
+                var (a0, a1) = (Avx.LoadVector256(w0 + dx), Avx.LoadVector256(w1 + dx));
+                Avx.Store(d + dx, Channel(u0, u1, a0, a1, 8 * layout.B, mask));
+                Avx.Store(d + dw + dx, Channel(u0, u1, a0, a1, 8 * layout.G, mask));
+                Avx.Store(d + 2 * dw + dx, Channel(u0, u1, a0, a1, 8 * layout.R, mask));
+            }
+        }
+        return dx;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Channel(Vector256<int> u0, Vector256<int> u1, Vector256<int> a0, Vector256<int> a1, int shift, Vector256<int> mask) =>
+        (Vector256.ShiftRightLogical(u0, shift) & mask) * a0 + (Vector256.ShiftRightLogical(u1, shift) & mask) * a1;
 
     /// <summary>
     /// Vertical pass of one channel: OpenCV's SIMD kernel computes ((S0 &gt;&gt; 4)·b0 &gt;&gt; 16) + ((S1 &gt;&gt; 4)·b1 &gt;&gt; 16),
