@@ -1,0 +1,41 @@
+using YoloX.Testing;
+using Xunit;
+
+namespace YoloX.Core.Tests;
+
+public class ModelZooTests
+{
+    [Theory]
+    [InlineData(YoloXPreset.Nano)]
+    [InlineData(YoloXPreset.Tiny)]
+    [InlineData(YoloXPreset.S)]
+    [InlineData(YoloXPreset.M)]
+    [InlineData(YoloXPreset.L)]
+    [InlineData(YoloXPreset.X)]
+    [InlineData(YoloXPreset.Darknet53)]
+    public void Preset_parameter_count_equals_the_official_count(YoloXPreset preset)
+    {
+        using var model = YoloXModel.Create(preset);
+        Assert.Equal(YoloXConfig.OfficialParameterCount(preset), model.ParameterCount());
+    }
+
+    [Theory]
+    [InlineData(YoloXPreset.Nano, "state_dict_nano.txt")]
+    [InlineData(YoloXPreset.S, "state_dict_s.txt")]
+    public void State_dict_keys_and_shapes_equal_the_official_listing_in_order(YoloXPreset preset, string listing)
+    {
+        var expected = File.ReadLines(SharedAssets.Golden(listing))
+            .Where(l => !l.StartsWith('#') && l.Length > 0)
+            .Select(l => l.Split('\t'))
+            .Where(f => f.Length >= 3 && f[0] != "idx")
+            .Select(f => (Name: f[1], Shape: f[2].Trim('[', ']', '(', ')').Replace(" ", "")))
+            .ToList();
+        using var model = YoloXModel.Create(preset);
+        var actual = YoloX.Core.Weights.StateDict.Ordered(model)
+            .Select(kv => (Name: kv.Key, Shape: string.Join(",", kv.Value.shape)))
+            .ToList();
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected.Select(e => e.Name), actual.Select(a => a.Name));
+        Assert.Equal(expected, actual);
+    }
+}
