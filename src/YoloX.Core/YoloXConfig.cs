@@ -104,9 +104,18 @@ public sealed record YoloXConfig
         {
             throw new ArgumentException($"Depth and Width must be positive (were {Depth}, {Width}).");
         }
-        if ((long)(Width * 64) < 1 || (long)(256 * Width) < 1)
+        var baseChannels = (long)(Width * 64);
+        if (baseChannels < 1 || (long)(256 * Width) < 1)
         {
             throw new ArgumentException($"Width {Width} leaves no channels.");
+        }
+        // The backbone derives its channels from int(64·width), the neck and head from int(c·width): they only
+        // agree when 64·width is whole enough; the official code fails deep inside a convolution otherwise.
+        if (Architecture == YoloXArchitecture.CspDarknetPafpn &&
+            (baseChannels * 4 != (long)(256 * Width) || baseChannels * 8 != (long)(512 * Width) || baseChannels * 16 != (long)(1024 * Width)))
+        {
+            throw new ArgumentException(
+                $"Width {Width} gives inconsistent channels (int(64·w) = {baseChannels}); use a multiple of 1/64 such as 0.25, 0.375 or 0.5.");
         }
         if (Strides.Count != 3 || Strides.Any(s => s <= 0))
         {
