@@ -62,12 +62,12 @@ public sealed class YoloXModel : nn.Module<Tensor, Tensor>
         Create(YoloXConfig.FromPreset(preset, numClasses));
 
     /// <summary>The three pyramid features (strides 8, 16, 32).</summary>
-    public Tensor[] ForwardFeatures(Tensor images) => backbone.forward(images);
+    public Tensor[] ForwardFeatures(Tensor images) => backbone.call(images);
 
     /// <summary>Raw per-level head outputs <c>[B, 5 + C, H, W]</c> (what the loss consumes).</summary>
     public Tensor[] ForwardLevels(Tensor images)
     {
-        var features = backbone.forward(images);
+        var features = backbone.call(images);
         try
         {
             return head.ForwardLevels(features);
@@ -85,10 +85,10 @@ public sealed class YoloXModel : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         ValidateImages(images);
-        var features = backbone.forward(images);
+        var features = backbone.call(images);
         try
         {
-            return head.forward(features);
+            return head.call(features);
         }
         finally
         {

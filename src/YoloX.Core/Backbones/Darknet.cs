@@ -47,9 +47,9 @@ public sealed class Darknet : Backbone
     public override Tensor[] forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var x3 = dark3.forward(dark2.forward(stem.forward(input)));
-        var x4 = dark4.forward(x3);
-        var x5 = dark5.forward(x4);
+        var x3 = dark3.call(dark2.call(stem.call(input)));
+        var x4 = dark4.call(x3);
+        var x5 = dark5.call(x4);
         return [x3.MoveToOuterDisposeScope(), x4.MoveToOuterDisposeScope(), x5.MoveToOuterDisposeScope()];
     }
 

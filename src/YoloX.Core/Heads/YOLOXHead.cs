@@ -99,11 +99,11 @@ public sealed class YOLOXHead : nn.Module<Tensor[], Tensor>
         for (var k = 0; k < features.Length; k++)
         {
             using var scope = torch.NewDisposeScope();
-            var x = stems[k].forward(features[k]);
-            var cls = cls_preds[k].forward(cls_convs[k].forward(x));
-            var regFeat = reg_convs[k].forward(x);
-            var reg = reg_preds[k].forward(regFeat);
-            var obj = obj_preds[k].forward(regFeat);
+            var x = stems[k].call(features[k]);
+            var cls = cls_preds[k].call(cls_convs[k].call(x));
+            var regFeat = reg_convs[k].call(x);
+            var reg = reg_preds[k].call(regFeat);
+            var obj = obj_preds[k].call(regFeat);
             outputs[k] = torch.cat([reg, obj, cls], 1).MoveToOuterDisposeScope();
         }
         return outputs;

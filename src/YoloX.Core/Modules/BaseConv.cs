@@ -71,13 +71,13 @@ public sealed class BaseConv : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var y = conv.forward(input);
+        using var y = conv.call(input);
         if (bn is null)
         {
-            return act.forward(y);
+            return act.call(y);
         }
-        using var z = bn.forward(y);
-        return act.forward(z);
+        using var z = bn.call(y);
+        return act.call(z);
     }
 
     /// <summary>

@@ -25,8 +25,8 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var x = conv1.forward(input);
-        var y = conv2.forward(x);
+        using var x = conv1.call(input);
+        var y = conv2.call(x);
         if (!useAdd)
         {
             return y;

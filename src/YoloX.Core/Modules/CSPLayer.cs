@@ -40,8 +40,11 @@ public sealed class CSPLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var x1 = m.forward(conv1.forward(input));
-        var x2 = conv2.forward(input);
-        return conv3.forward(torch.cat([x1, x2], 1)).MoveToOuterDisposeScope();
+        // Same call order as the official code (conv1, conv2, then the bottlenecks): exported graphs list
+        // convolutions in execution order, and weight import from ONNX relies on it.
+        var x1 = conv1.call(input);
+        var x2 = conv2.call(input);
+        x1 = m.call(x1);
+        return conv3.call(torch.cat([x1, x2], 1)).MoveToOuterDisposeScope();
     }
 }

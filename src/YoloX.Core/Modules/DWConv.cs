@@ -21,8 +21,8 @@ public sealed class DWConv : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var x = dconv.forward(input);
-        return pconv.forward(x);
+        using var x = dconv.call(input);
+        return pconv.call(x);
     }
 }
 

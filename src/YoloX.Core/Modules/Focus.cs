@@ -31,6 +31,6 @@ public sealed class Focus : nn.Module<Tensor, Tensor>
         var bottomLeft = input[TensorIndex.Ellipsis, Odd, Even];
         var bottomRight = input[TensorIndex.Ellipsis, Odd, Odd];
         var stacked = torch.cat([topLeft, bottomLeft, topRight, bottomRight], 1);
-        return conv.forward(stacked).MoveToOuterDisposeScope();
+        return conv.call(stacked).MoveToOuterDisposeScope();
     }
 }

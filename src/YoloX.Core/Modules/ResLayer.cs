@@ -21,8 +21,8 @@ public sealed class ResLayer : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var a = layer1.forward(input);
-        using var b = layer2.forward(a);
+        using var a = layer1.call(input);
+        using var b = layer2.call(a);
         return input + b;
     }
 }

@@ -29,9 +29,9 @@ public sealed class SPPBottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var x = conv1.forward(input);
+        var x = conv1.call(input);
         var pooled = new List<Tensor> { x };
-        pooled.AddRange(m.Select(pool => pool.forward(x)));
-        return conv2.forward(torch.cat(pooled, 1)).MoveToOuterDisposeScope();
+        pooled.AddRange(m.Select(pool => pool.call(x)));
+        return conv2.call(torch.cat(pooled, 1)).MoveToOuterDisposeScope();
     }
 }

@@ -36,10 +36,10 @@ public sealed class YOLOFPN : FeaturePyramid
     public override Tensor[] forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var features = backbone.forward(input);
+        var features = backbone.call(input);
         var (x2, x1, x0) = (features[0], features[1], features[2]);
-        var outDark4 = out1.forward(torch.cat([Upsample(out1_cbl.forward(x0)), x1], 1));
-        var outDark3 = out2.forward(torch.cat([Upsample(out2_cbl.forward(outDark4)), x2], 1));
+        var outDark4 = out1.call(torch.cat([Upsample(out1_cbl.call(x0)), x1], 1));
+        var outDark3 = out2.call(torch.cat([Upsample(out2_cbl.call(outDark4)), x2], 1));
         return [outDark3.MoveToOuterDisposeScope(), outDark4.MoveToOuterDisposeScope(), x0.MoveToOuterDisposeScope()];
     }
 

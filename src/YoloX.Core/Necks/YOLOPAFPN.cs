@@ -63,16 +63,16 @@ public sealed class YOLOPAFPN : FeaturePyramid
     public override Tensor[] forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var features = backbone.forward(input);
+        var features = backbone.call(input);
         var (x2, x1, x0) = (features[0], features[1], features[2]);
 
-        var fpnOut0 = lateral_conv0.forward(x0);
-        var fOut0 = C3_p4.forward(torch.cat([Upsample(fpnOut0), x1], 1));
-        var fpnOut1 = reduce_conv1.forward(fOut0);
-        var panOut2 = C3_p3.forward(torch.cat([Upsample(fpnOut1), x2], 1));
+        var fpnOut0 = lateral_conv0.call(x0);
+        var fOut0 = C3_p4.call(torch.cat([Upsample(fpnOut0), x1], 1));
+        var fpnOut1 = reduce_conv1.call(fOut0);
+        var panOut2 = C3_p3.call(torch.cat([Upsample(fpnOut1), x2], 1));
 
-        var panOut1 = C3_n3.forward(torch.cat([bu_conv2.forward(panOut2), fpnOut1], 1));
-        var panOut0 = C3_n4.forward(torch.cat([bu_conv1.forward(panOut1), fpnOut0], 1));
+        var panOut1 = C3_n3.call(torch.cat([bu_conv2.call(panOut2), fpnOut1], 1));
+        var panOut0 = C3_n4.call(torch.cat([bu_conv1.call(panOut1), fpnOut0], 1));
         return [panOut2.MoveToOuterDisposeScope(), panOut1.MoveToOuterDisposeScope(), panOut0.MoveToOuterDisposeScope()];
     }
 }

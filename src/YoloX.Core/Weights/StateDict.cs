@@ -55,18 +55,12 @@ public static class StateDict
     /// </summary>
     public static LoadReport Load(nn.Module module, IReadOnlyDictionary<string, Tensor> source, bool strict = true)
     {
-        var target = Ordered(module).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        var missing = target.Keys.Where(k => !source.ContainsKey(k)).ToList();
-        var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).ToList();
-        var mismatched = source.Keys
-            .Where(k => target.TryGetValue(k, out var t) && !t.shape.SequenceEqual(source[k].shape))
-            .Select(k => $"{k} (model [{string.Join(",", target[k].shape)}], weights [{string.Join(",", source[k].shape)}])")
-            .ToList();
-        var report = new LoadReport(missing, unexpected, mismatched);
+        var report = Compare(module, source);
         if (strict && !report.IsExact)
         {
             throw new WeightsMismatchException($"The weights do not fit the model: {report}", report);
         }
+        var target = Ordered(module).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         using var noGrad = torch.no_grad();
         foreach (var (key, value) in source)
         {
@@ -76,6 +70,19 @@ public static class StateDict
             }
         }
         return report;
+    }
+
+    /// <summary>Compares a source state dict with the module's keys and shapes without copying anything.</summary>
+    public static LoadReport Compare(nn.Module module, IReadOnlyDictionary<string, Tensor> source)
+    {
+        var target = Ordered(module).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var missing = target.Keys.Where(k => !source.ContainsKey(k)).ToList();
+        var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        var mismatched = source.Keys
+            .Where(k => target.TryGetValue(k, out var t) && !t.shape.SequenceEqual(source[k].shape))
+            .Select(k => $"{k} (model [{string.Join(",", target[k].shape)}], weights [{string.Join(",", source[k].shape)}])")
+            .ToList();
+        return new LoadReport(missing, unexpected, mismatched);
     }
 
     private static void Collect(nn.Module module, string prefix, List<KeyValuePair<string, Tensor>> into)
