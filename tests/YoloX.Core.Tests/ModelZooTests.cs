@@ -38,4 +38,36 @@ public class ModelZooTests
         Assert.Equal(expected.Select(e => e.Name), actual.Select(a => a.Name));
         Assert.Equal(expected, actual);
     }
+
+    [Theory]
+    [InlineData(21)]
+    [InlineData(53)]
+    public void Darknet_with_YOLOFPN_gives_three_levels_at_strides_8_16_32(int depth)
+    {
+        using var neck = new Necks.YOLOFPN(depth);
+        neck.eval();
+        using var noGrad = TorchSharp.torch.no_grad();
+        using var x = TorchSharp.torch.rand(1, 3, 64, 64);
+        var outputs = neck.call(x);
+        Assert.Equal(new long[] { 1, 128, 8, 8 }, outputs[0].shape);
+        Assert.Equal(new long[] { 1, 256, 4, 4 }, outputs[1].shape);
+        Assert.Equal(new long[] { 1, 512, 2, 2 }, outputs[2].shape);
+        foreach (var o in outputs)
+        {
+            o.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(YoloXPreset.Tiny, 416, 3549)]
+    [InlineData(YoloXPreset.Darknet53, 320, 2100)]
+    public void Eval_output_has_one_row_per_anchor_point(YoloXPreset preset, int size, int anchors)
+    {
+        using var model = YoloXModel.Create(preset, numClasses: 2);
+        model.eval();
+        using var noGrad = TorchSharp.torch.no_grad();
+        using var x = TorchSharp.torch.rand(1, 3, size, size);
+        using var y = model.call(x);
+        Assert.Equal(new long[] { 1, anchors, 7 }, y.shape);
+    }
 }
