@@ -19,7 +19,9 @@ shift || true
 
 bash eng/setup-native.sh
 
-build() { dotnet build YoloX.sln -c Release -warnaserror "$@"; }
+# NU1603 (a transitive package resolved at a higher version than asked, e.g. Google.Protobuf under TorchSharp) stays a
+# warning: the command-line -warnaserror would otherwise override WarningsNotAsErrors in Directory.Build.props.
+build() { dotnet build YoloX.sln -c Release -warnaserror -warnnotaserror:NU1603 "$@"; }
 
 case "$target" in
   setup) ;;
