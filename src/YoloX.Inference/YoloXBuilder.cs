@@ -128,9 +128,9 @@ public sealed class YoloXBuilder
     private IInferenceBackend CreateBackend(BackendRequest request) => _s.Backend switch
     {
         InferenceBackendKind.OnnxRuntime => new OnnxRuntimeBackend(request.WeightsPath, _s.Onnx, request.InputSize, request.DefaultInputSize),
-        InferenceBackendKind.Torch => throw new NotSupportedException(
-            $"The TorchSharp backend is not available yet in this build (weights '{request.WeightsPath}', device '{request.Device}'). " +
-            "Use UseOnnxRuntime() with an .onnx file, or UseBackend(...) with your own backend."),
+        InferenceBackendKind.Torch => TorchBackend.Load(
+            request.WeightsPath, request.Preset, request.Device, request.InputSize ?? request.DefaultInputSize,
+            _s.ClassNames?.Count),
         _ => _s.Factory!(request),
     };
 

@@ -1,0 +1,168 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using YoloX.Core;
+using YoloX.Core.Weights;
+using static TorchSharp.torch;
+
+namespace YoloX.Inference.Backends;
+
+/// <summary>
+/// Runs the YoloX.Core TorchSharp model (fused, eval mode, decoding in the network) on a CPU or CUDA device. The
+/// same network the trainer trains; weights from our checkpoints, official <c>.pth</c> files or official ONNX files.
+/// </summary>
+public sealed class TorchBackend : IInferenceBackend
+{
+    private readonly YoloXModel model;
+    private readonly Device device;
+
+    /// <summary>Wraps an existing model (it is fused and put in eval mode; the backend owns it from now on).</summary>
+    /// <param name="model">The network.</param>
+    /// <param name="source">Where the weights came from (for messages).</param>
+    /// <param name="device">The device to run on.</param>
+    /// <param name="inputSize">Input (width, height); multiples of the largest stride. Default: the model's input size.</param>
+    /// <param name="classNames">Class names stored with the weights, if any.</param>
+    public TorchBackend(YoloXModel model, string source, Device device, (int Width, int Height)? inputSize = null,
+        IReadOnlyList<string>? classNames = null)
+    {
+        this.model = model;
+        this.device = device;
+        var (w, h) = inputSize ?? (model.Config.InputSize, model.Config.InputSize);
+        var maxStride = model.Config.Strides.Max();
+        if (w <= 0 || h <= 0 || w % maxStride != 0 || h % maxStride != 0)
+        {
+            throw new ArgumentException($"Input size {w}×{h} must be positive multiples of {maxStride}.", nameof(inputSize));
+        }
+        model.eval();
+        if (!model.IsFused)
+        {
+            model.Fuse();
+        }
+        model.Head.DecodeInInference = true;
+        model.to(device);
+        var anchors = model.Config.Strides.Sum(s => w / s * (h / s));
+        Model = new ModelDescription(source, $"torch ({device})", w, h, int.MaxValue, FixedBatch: false,
+            anchors, model.NumClasses, OutputDecoded: true, classNames is { Count: > 0 } ? classNames : null);
+    }
+
+    /// <inheritdoc />
+    public ModelDescription Model { get; }
+
+    /// <summary>
+    /// Loads weights by format: an <c>.onnx</c> file (initializers imported onto the fused model, preset inferred),
+    /// our checkpoint (safetensors layout with metadata), or an official PyTorch <c>.pth</c> (needs <paramref name="preset"/>).
+    /// </summary>
+    /// <exception cref="InvalidModelException">The file cannot be read as YOLOX weights or does not fit the preset.</exception>
+    public static TorchBackend Load(string path, YoloXPreset? preset, string device = "cpu",
+        (int Width, int Height)? inputSize = null, int? numClasses = null)
+    {
+        var torchDevice = ParseDevice(device);
+        var (model, names) = LoadModel(path, preset, numClasses);
+        try
+        {
+            return new TorchBackend(model, path, torchDevice, inputSize ?? (model.Config.InputSize, model.Config.InputSize), names);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Run(ReadOnlyMemory<float> input, int batchSize, Memory<float> output, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var d = Model;
+        if (input.Length < batchSize * d.InputLength || output.Length < batchSize * d.OutputLength)
+        {
+            throw new ArgumentException($"Buffers too small for a batch of {batchSize}.");
+        }
+        using var scope = torch.NewDisposeScope();
+        using var inference = torch.inference_mode();
+        var images = ToTensor(input[..(batchSize * d.InputLength)], [batchSize, 3, d.InputHeight, d.InputWidth]);
+        var result = model.call(images.to(device)).cpu().contiguous();
+        result.data<float>().CopyTo(output.Span[..(batchSize * d.OutputLength)]);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => model.Dispose();
+
+    private static Tensor ToTensor(ReadOnlyMemory<float> data, long[] shape)
+    {
+        if (MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length)
+        {
+            return torch.tensor(segment.Array, shape);
+        }
+        return torch.tensor(data.ToArray(), shape);
+    }
+
+    private static Device ParseDevice(string device)
+    {
+        try
+        {
+            var d = torch.device(device);
+            if (d.type == DeviceType.CUDA && !torch.cuda.is_available())
+            {
+                throw new InvalidOperationException(
+                    $"Torch device '{device}' was asked for, but CUDA is not available (this build uses a CPU libtorch, or no GPU is present).");
+            }
+            return d;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new ArgumentException($"'{device}' is not a Torch device (use cpu, cuda or cuda:N).", nameof(device), e);
+        }
+    }
+
+    private static (YoloXModel Model, IReadOnlyList<string>? Names) LoadModel(string path, YoloXPreset? preset, int? numClasses)
+    {
+        try
+        {
+            if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            {
+                var config = preset is { } p ? YoloXConfig.FromPreset(p, numClasses ?? 80) : null;
+                return (OnnxWeightsImporter.Load(path, config).Model, null);
+            }
+            if (IsZip(path))
+            {
+                if (preset is null)
+                {
+                    throw new InvalidModelException(path, "an official PyTorch checkpoint does not say which model it is; choose the preset (WithModel / --model).");
+                }
+                var model = YoloXModel.Create(preset.Value, numClasses ?? 80);
+                try
+                {
+                    PyTorchCheckpoint.Load(model, path);
+                    return (model, null);
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+            }
+            var (loaded, metadata) = YoloXCheckpoint.Load(path);
+            if (preset is { } expected && metadata.Config.Preset is { } actual && expected != actual)
+            {
+                loaded.Dispose();
+                throw new InvalidModelException(path, $"the checkpoint holds a {actual} model, not the {expected} that was asked for.");
+            }
+            return (loaded, metadata.ClassNames);
+        }
+        catch (WeightsFormatException e)
+        {
+            throw new InvalidModelException(path, e.Message, e);
+        }
+        catch (WeightsMismatchException e)
+        {
+            throw new InvalidModelException(path, e.Message, e);
+        }
+    }
+
+    private static bool IsZip(string path)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        using var stream = File.OpenRead(path);
+        return stream.Read(magic) == 2 && magic[0] == 0x50 && magic[1] == 0x4B;
+    }
+}
