@@ -7,7 +7,8 @@ namespace YoloX.Training.Data;
 /// <summary>
 /// Reads a PASCAL VOC dataset: <c>Annotations/*.xml</c>, <c>JPEGImages/</c>, optional <c>ImageSets/Main/&lt;split&gt;.txt</c>.
 /// The path may be the VOC folder itself or a folder holding exactly one VOC folder (e.g. <c>bccd/BCCD</c>).
-/// Boxes are kept as written (xmin, ymin, xmax, ymax in pixels); <c>difficult</c> is kept.
+/// VOC pixel coordinates are 1-based: like YOLOX's <c>AnnotationTransform</c>, 1 is subtracted from every corner so
+/// that boxes share the 0-based frame of the detector (the width xmax − xmin is unchanged); <c>difficult</c> is kept.
 /// </summary>
 public static class VocReader
 {
@@ -188,7 +189,7 @@ public static class VocReader
             return null;
         }
         var difficult = obj.Element("difficult")?.Value.Trim() is "1" or "true";
-        return new ParsedObject(name, BoxXywh.FromCorners(x1.Value, y1.Value, x2.Value, y2.Value), difficult, at);
+        return new ParsedObject(name, BoxXywh.FromCorners(x1.Value - 1, y1.Value - 1, x2.Value - 1, y2.Value - 1), difficult, at);
     }
 
     private static double? Number(XElement parent, string tag, string file, IssueSink sink)

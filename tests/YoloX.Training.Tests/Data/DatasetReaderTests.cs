@@ -27,8 +27,8 @@ public sealed class DatasetReaderTests
     [Fact]
     public void Yolo_labels_of_coco128_equal_the_non_crowd_boxes_of_its_coco_json()
     {
-        // The txt values carry 6 decimals of a normalised coordinate: ≤ 5e-7 × 640 px ≈ 3.2e-4 px rounding each,
-        // up to ~5e-4 px on a corner. Upstream converted from COCO's own rounded numbers, so allow 0.01 px.
+        // The txt values carry 6 decimals of a normalised coordinate: ≤ 5e-7 × 640 px ≈ 3.2e-4 px of rounding on a
+        // centre or size, so ≤ ~5e-4 px on a corner (cx − w/2). Allow 1e-3 px.
         const double tolerancePx = 0.001;
         var coco = CocoJsonReader.Read(Coco128Json);
         var yolo = YoloTxtReader.Read(Coco128);
