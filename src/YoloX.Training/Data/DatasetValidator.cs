@@ -136,7 +136,7 @@ public static class DatasetValidator
     private static void CheckBox(DatasetAnnotation a, DatasetImage? image, string className, List<DatasetIssue> issues)
     {
         var b = a.Box;
-        var describe = string.Create(CultureInfo.InvariantCulture, $"'{className}' box [{b.X}, {b.Y}, {b.X2}, {b.Y2}]");
+        var describe = string.Create(CultureInfo.InvariantCulture, $"'{className}' box [{b.X:0.###}, {b.Y:0.###}, {b.X2:0.###}, {b.Y2:0.###}] (x1, y1, x2, y2; 0-based px)");
         if (image is null)
         {
             issues.Add(new DatasetIssue(IssueSeverity.Error, "unknown-image", $"annotation {a.Id} refers to missing image {a.ImageId}", a.Source));
@@ -148,8 +148,10 @@ public static class DatasetValidator
                 $"{describe} in {image.FileName} has zero width or height", a.Source));
             return;
         }
+        // A hundredth of a pixel of slack absorbs the rounding of normalised YOLO coordinates (6 decimals).
+        const double slack = 0.01;
         if (image.Width > 0 && image.Height > 0 &&
-            (b.X < 0 || b.Y < 0 || b.X2 > image.Width || b.Y2 > image.Height))
+            (b.X < -slack || b.Y < -slack || b.X2 > image.Width + slack || b.Y2 > image.Height + slack))
         {
             var outside = b.X >= image.Width || b.Y >= image.Height || b.X2 <= 0 || b.Y2 <= 0;
             issues.Add(new DatasetIssue(outside ? IssueSeverity.Error : IssueSeverity.Warning,

@@ -107,9 +107,9 @@ public sealed class CocoEvaluationResult
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         var nameWidth = Math.Max(5, PerClass.Count == 0 ? 5 : PerClass.Max(c => c.Name.Length));
         var builder = new StringBuilder();
-        var header = string.Concat(Enumerable.Repeat($"| {"class".PadRight(nameWidth)} | {"AP",6} | {"AR",6} ", columns)) + "|";
+        var header = string.Concat(Enumerable.Repeat($"| {"class".PadRight(nameWidth)} | {"AP",7} | {"AR",7} ", columns)) + "|";
         builder.Append(header).Append('\n');
-        builder.Append(string.Concat(Enumerable.Repeat($"|{new string('-', nameWidth + 2)}|--------|--------", columns)))
+        builder.Append(string.Concat(Enumerable.Repeat($"|{new string('-', nameWidth + 2)}|---------|---------", columns)))
             .Append("|\n");
         for (var i = 0; i < PerClass.Count; i += columns)
         {
@@ -119,11 +119,11 @@ public sealed class CocoEvaluationResult
                 {
                     var r = PerClass[i + c];
                     builder.Append(CultureInfo.InvariantCulture,
-                        $"| {r.Name.PadRight(nameWidth)} | {Percent(r.AP),6} | {Percent(r.AR),6} ");
+                        $"| {r.Name.PadRight(nameWidth)} | {Percent(r.AP),7} | {Percent(r.AR),7} ");
                 }
                 else
                 {
-                    builder.Append($"| {new string(' ', nameWidth)} | {"",6} | {"",6} ");
+                    builder.Append($"| {new string(' ', nameWidth)} | {"",7} | {"",7} ");
                 }
             }
             builder.Append("|\n");
@@ -136,8 +136,7 @@ public sealed class CocoEvaluationResult
 
     private CocoStatistics Summarize()
     {
-        var maxDet = Parameters.MaxDetections[^1];
-        var all = Parameters.MaxDetections.Count > 0 ? maxDet : 100;
+        var all = Parameters.MaxDetections[^1];
         return new CocoStatistics(
             SummarizeOne(true, null, "all", all),
             SummarizeOne(true, 0.5, "all", all),
@@ -146,7 +145,7 @@ public sealed class CocoEvaluationResult
             SummarizeOne(true, null, "medium", all),
             SummarizeOne(true, null, "large", all),
             SummarizeOne(false, null, "all", Parameters.MaxDetections[0]),
-            SummarizeOne(false, null, "all", Parameters.MaxDetections.Count > 1 ? Parameters.MaxDetections[1] : maxDet),
+            SummarizeOne(false, null, "all", Parameters.MaxDetections.Count > 1 ? Parameters.MaxDetections[1] : all),
             SummarizeOne(false, null, "all", all),
             SummarizeOne(false, null, "small", all),
             SummarizeOne(false, null, "medium", all),
