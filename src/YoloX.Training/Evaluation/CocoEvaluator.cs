@@ -133,17 +133,24 @@ public sealed class CocoEvaluator
             }
 
             // Sort by bucket key, ties by input position: a stable grouping like pycocotools' defaultdict lists.
+            // Bucket and position packed into one long make every key unique, so a plain (fast) sort is stable.
             var keys = composite.ToArray();
             var order = indices.ToArray();
-            var sortKeys = new (long Key, int Index)[keys.Length];
-            for (var n = 0; n < keys.Length; n++)
+            var stride = (long)count + 1;
+            if ((long)categoryCount * imageCount > long.MaxValue / stride)
             {
-                sortKeys[n] = (keys[n], order[n]);
+                throw new ArgumentException("Too many images × categories × boxes to index.");
             }
-            Array.Sort(sortKeys, order);
+            var packed = new long[keys.Length];
             for (var n = 0; n < keys.Length; n++)
             {
-                keys[n] = sortKeys[n].Key;
+                packed[n] = keys[n] * stride + order[n];
+            }
+            Array.Sort(packed);
+            for (var n = 0; n < keys.Length; n++)
+            {
+                keys[n] = packed[n] / stride;
+                order[n] = (int)(packed[n] % stride);
             }
 
             var categoryStart = new int[categoryCount + 1];

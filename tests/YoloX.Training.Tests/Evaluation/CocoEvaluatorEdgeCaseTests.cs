@@ -106,6 +106,16 @@ public sealed class CocoEvaluatorEdgeCaseTests
     }
 
     [Fact]
+    public void IoU_exactly_at_the_threshold_is_a_match()
+    {
+        // Half of a 100×100 box: IoU = 5000 / 10000 = 0.5 exactly → a hit at 0.50 only, so AP = 1/10, AP50 = 1.
+        var s = Evaluate([Gt(1, 1, 1, 0, 0, 100, 100)], [Dt(1, 1, 0, 0, 50, 100, 0.9)]).Statistics;
+        Assert.Equal(1.0, s.AP50, 12);
+        Assert.Equal(0.1, s.AP, 12);
+        Assert.Equal(0, s.AP75);
+    }
+
+    [Fact]
     public void Equal_scores_keep_input_order_like_numpy_mergesort()
     {
         // Same score: the FP listed first ranks first, so the TP sits at rank 2 → precision 1/2 everywhere.
