@@ -158,65 +158,110 @@ public sealed class CocoEvaluationResult
         var a = IndexOf(Parameters.AreaRanges.Select(r => r.Label), areaLabel);
         var m = IndexOf(Parameters.MaxDetections.Select(x => x.ToString(CultureInfo.InvariantCulture)),
             maxDets.ToString(CultureInfo.InvariantCulture));
-        var thresholds = Enumerable.Range(0, T)
-            .Where(t => iouThreshold is null || Parameters.IouThresholds[t] == iouThreshold.Value);
-        var sum = 0.0;
-        var count = 0;
+        var values = new List<double>();
         if (a >= 0 && m >= 0)
         {
-            foreach (var t in thresholds)
+            // numpy's C order of the sliced array: precision[t, r, k], recall[t, k].
+            for (var t = 0; t < T; t++)
             {
-                for (var k = 0; k < K; k++)
+                if (iouThreshold is { } threshold && Parameters.IouThresholds[t] != threshold)
                 {
-                    if (ap)
+                    continue;
+                }
+                if (ap)
+                {
+                    for (var r = 0; r < R; r++)
                     {
-                        for (var r = 0; r < R; r++)
+                        for (var k = 0; k < K; k++)
                         {
-                            Add(Precision(t, r, k, a, m), ref sum, ref count);
+                            Add(Precision(t, r, k, a, m), values);
                         }
                     }
-                    else
+                }
+                else
+                {
+                    for (var k = 0; k < K; k++)
                     {
-                        Add(Recall(t, k, a, m), ref sum, ref count);
+                        Add(Recall(t, k, a, m), values);
                     }
                 }
             }
         }
-        return count == 0 ? -1 : sum / count;
+        return values.Count == 0 ? -1 : NumpyMean(values);
     }
 
     private double ClassAP(int k)
     {
-        double sum = 0;
-        var count = 0;
+        var values = new List<double>();
         for (var t = 0; t < T; t++)
         {
             for (var r = 0; r < R; r++)
             {
-                Add(Precision(t, r, k, 0, M - 1), ref sum, ref count);
+                Add(Precision(t, r, k, 0, M - 1), values);
             }
         }
-        return count == 0 ? double.NaN : sum / count;
+        return values.Count == 0 ? double.NaN : NumpyMean(values);
     }
 
     private double ClassAR(int k)
     {
-        double sum = 0;
-        var count = 0;
+        var values = new List<double>();
         for (var t = 0; t < T; t++)
         {
-            Add(Recall(t, k, 0, M - 1), ref sum, ref count);
+            Add(Recall(t, k, 0, M - 1), values);
         }
-        return count == 0 ? double.NaN : sum / count;
+        return values.Count == 0 ? double.NaN : NumpyMean(values);
     }
 
-    private static void Add(double value, ref double sum, ref int count)
+    private static void Add(double value, List<double> values)
     {
         if (value > -1)
         {
-            sum += value;
-            count++;
+            values.Add(value);
         }
+    }
+
+    /// <summary>
+    /// <c>np.mean</c> of a contiguous float64 array: numpy's pairwise summation (8-way unrolled blocks of ≤ 128,
+    /// halves split at multiples of 8) then division by the count, so the statistics match pycocotools to the last bit.
+    /// </summary>
+    internal static double NumpyMean(List<double> values) =>
+        (0.0 + PairwiseSum(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values))) / values.Count;
+
+    private static double PairwiseSum(ReadOnlySpan<double> a)
+    {
+        var n = a.Length;
+        if (n < 8)
+        {
+            var sum = 0.0;
+            foreach (var v in a)
+            {
+                sum += v;
+            }
+            return sum;
+        }
+        if (n <= 128)
+        {
+            Span<double> r = stackalloc double[8];
+            a[..8].CopyTo(r);
+            var i = 8;
+            for (; i < n - (n % 8); i += 8)
+            {
+                for (var j = 0; j < 8; j++)
+                {
+                    r[j] += a[i + j];
+                }
+            }
+            var res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            for (; i < n; i++)
+            {
+                res += a[i];
+            }
+            return res;
+        }
+        var n2 = n / 2;
+        n2 -= n2 % 8;
+        return PairwiseSum(a[..n2]) + PairwiseSum(a[n2..]);
     }
 
     private static int IndexOf(IEnumerable<string> values, string wanted)
