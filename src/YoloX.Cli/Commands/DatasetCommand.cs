@@ -78,7 +78,7 @@ internal static class DatasetCommand
             {
                 var (format, options) = source.Resolve(parse, parse.GetValue(path)!);
                 output.WriteLine($"format: {format.ToString().ToLowerInvariant()}");
-                var report = DatasetValidator.Check(parse.GetValue(path)!, format, options);
+                var report = DatasetValidator.Check(parse.GetValue(path)!, format, options, new ProgressBar(error, "checking"));
                 output.Write(report.Format());
                 return report.IsValid ? 0 : 1;
             }

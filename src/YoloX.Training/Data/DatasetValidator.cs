@@ -51,7 +51,8 @@ public sealed record DatasetReport(
 public static class DatasetValidator
 {
     /// <summary>Reads with <see cref="DatasetReadOptions.Lenient"/> and validates, so every problem is reported.</summary>
-    public static DatasetReport Check(string path, DatasetFormat format, DatasetReadOptions? options = null, IProgress<int>? progress = null)
+    public static DatasetReport Check(
+        string path, DatasetFormat format, DatasetReadOptions? options = null, IProgress<(int Done, int Total)>? progress = null)
     {
         options = (options ?? new DatasetReadOptions()) with { Lenient = true };
         var dataset = DatasetIO.Read(path, format, options);
@@ -61,8 +62,9 @@ public static class DatasetValidator
     /// <summary>Validates a dataset in memory.</summary>
     /// <param name="dataset">The dataset.</param>
     /// <param name="checkImages">Open every image header (existence, readability, declared size).</param>
-    /// <param name="progress">Reports images checked.</param>
-    public static DatasetReport Validate(DetectionDataset dataset, bool checkImages = true, IProgress<int>? progress = null)
+    /// <param name="progress">Reports images checked out of all images.</param>
+    public static DatasetReport Validate(
+        DetectionDataset dataset, bool checkImages = true, IProgress<(int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var issues = new List<DatasetIssue>(dataset.Issues);
@@ -83,7 +85,7 @@ public static class DatasetValidator
             {
                 CheckImage(image, issues);
             }
-            progress?.Report(++checkedCount);
+            progress?.Report((++checkedCount, dataset.Images.Count));
         }
 
         var annotationIds = new HashSet<long>();

@@ -63,9 +63,12 @@ public sealed class CocoEvaluator
             categoryIndex[cats[k].Id] = k;
         }
 
-        var gtGroups = Grouping.Build(groundTruths.Count, i => (groundTruths[i].ImageId, groundTruths[i].CategoryId),
+        // Arrays (not interface indexers) in the hot loops: the records are read by reference.
+        var gtArray = groundTruths as CocoGroundTruth[] ?? [.. groundTruths];
+        var dtArray = detections as CocoDetection[] ?? [.. detections];
+        var gtGroups = Grouping.Build(gtArray.Length, i => (gtArray[i].ImageId, gtArray[i].CategoryId),
             imageIndex, categoryIndex, images.Length, cats.Length, throwOnUnknownImage: false, "ground truth");
-        var dtGroups = Grouping.Build(detections.Count, i => (detections[i].ImageId, detections[i].CategoryId),
+        var dtGroups = Grouping.Build(dtArray.Length, i => (dtArray[i].ImageId, dtArray[i].CategoryId),
             imageIndex, categoryIndex, images.Length, cats.Length, throwOnUnknownImage: true, "detection");
 
         var accumulator = new Accumulation(Parameters, cats.Length);
@@ -77,7 +80,7 @@ public sealed class CocoEvaluator
         Parallel.For(0, cats.Length, options, () => new Workspace(),
             (k, _, workspace) =>
             {
-                var state = new CategoryEvaluation(Parameters, k, groundTruths, detections, gtGroups, dtGroups, workspace);
+                var state = new CategoryEvaluation(Parameters, k, gtArray, dtArray, gtGroups, dtGroups, workspace);
                 state.Run();
                 accumulator.Accumulate(k, state);
                 return workspace;
@@ -177,6 +180,7 @@ public sealed class CocoEvaluator
         public bool[] GroundTruthIgnore = new bool[64];
         public bool[] GroundTruthMatched = new bool[64];
         public int[] Selection = new int[1024];
+        public int[] Ranked = new int[1024];
         public double[] Recall = new double[1024];
         public double[] Precision = new double[1024];
 
@@ -192,33 +196,56 @@ public sealed class CocoEvaluator
 
     /// <summary>evaluate() for one category: per-image matching over every area range.</summary>
     private sealed class CategoryEvaluation(
-        CocoEvaluationParameters parameters, int category, IReadOnlyList<CocoGroundTruth> groundTruths,
-        IReadOnlyList<CocoDetection> detections, Grouping gtGroups, Grouping dtGroups, Workspace workspace)
+        CocoEvaluationParameters parameters, int category, CocoGroundTruth[] groundTruths,
+        CocoDetection[] detections, Grouping gtGroups, Grouping dtGroups, Workspace workspace)
     {
         private readonly int _areaCount = parameters.AreaRanges.Count;
         private readonly int _thresholdCount = parameters.IouThresholds.Count;
+
+        /// <summary>The per-pair detection limit used for matching (the largest maxDets).</summary>
+        public int MaxDetectionsPerPair => parameters.MaxDetections[^1];
 
         /// <summary>Workspace of the thread that runs this category (also used by the accumulation).</summary>
         public Workspace Workspace => workspace;
 
         /// <summary>Detection scores of all evaluated pairs, pairs in image order, each sorted by score.</summary>
-        public List<double> Scores { get; } = [];
+        public double[] Scores { get; private set; } = [];
+
+        /// <summary>Each stored detection's rank within its (image, category) pair (0 = best score).</summary>
+        public int[] Rank { get; private set; } = [];
+
+        /// <summary>Detections stored so far in <see cref="Scores"/> and <see cref="Flags"/>.</summary>
+        public int Count { get; private set; }
 
         /// <summary>Start of each evaluated pair in <see cref="Scores"/>, plus a final end marker.</summary>
         public List<int> PairStart { get; } = [0];
 
         /// <summary>Per (area, threshold): one flag per detection in <see cref="Scores"/> order.</summary>
-        public List<byte>[] Flags { get; private set; } = [];
+        public byte[][] Flags { get; private set; } = [];
 
         /// <summary>Non-ignored ground truths per area range.</summary>
         public int[] CountedGroundTruths { get; private set; } = [];
 
         public void Run()
         {
-            Flags = new List<byte>[_areaCount * _thresholdCount];
+            // Exact capacity: each (image, category) pair keeps at most maxDets[-1] detections.
+            var capacity = 0;
+            for (int n = dtGroups.CategoryStart[category], end = dtGroups.CategoryStart[category + 1]; n < end;)
+            {
+                var run = n;
+                while (run < end && dtGroups.Keys[run] == dtGroups.Keys[n])
+                {
+                    run++;
+                }
+                capacity += Math.Min(run - n, parameters.MaxDetections[^1]);
+                n = run;
+            }
+            Scores = new double[capacity];
+            Rank = new int[capacity];
+            Flags = new byte[_areaCount * _thresholdCount][];
             for (var n = 0; n < Flags.Length; n++)
             {
-                Flags[n] = [];
+                Flags[n] = new byte[capacity];
             }
             CountedGroundTruths = new int[_areaCount];
 
@@ -249,11 +276,13 @@ public sealed class CocoEvaluator
             var ious = Workspace.Ensure(ref workspace.Ious, gCount * dCount);
             ComputeIous(gts, dts, ious);
 
+            var first = Count;
             foreach (var dt in dts)
             {
-                Scores.Add(detections[dt].Score);
+                Rank[Count] = Count - first;
+                Scores[Count++] = detections[dt].Score;
             }
-            PairStart.Add(Scores.Count);
+            PairStart.Add(Count);
 
             var gtOrder = Workspace.Ensure(ref workspace.GroundTruthOrder, gCount);
             var gtIgnore = Workspace.Ensure(ref workspace.GroundTruthIgnore, gCount);
@@ -266,7 +295,7 @@ public sealed class CocoEvaluator
                 {
                     Array.Clear(gtMatched, 0, gCount);
                     Match(gts, dts, ious, gtOrder, gtIgnore, gtMatched, parameters.IouThresholds[t], range,
-                        Flags[a * _thresholdCount + t]);
+                        Flags[a * _thresholdCount + t].AsSpan(first, dCount));
                 }
             }
         }
@@ -292,11 +321,11 @@ public sealed class CocoEvaluator
             var gCount = gts.Length;
             for (var j = 0; j < gCount; j++)
             {
-                var gt = groundTruths[gts[j]];
+                ref readonly var gt = ref groundTruths[gts[j]];
                 var gtArea = gt.Width * gt.Height;
                 for (var i = 0; i < dts.Length; i++)
                 {
-                    var dt = detections[dts[i]];
+                    ref readonly var dt = ref detections[dts[i]];
                     var dtArea = dt.Width * dt.Height;
                     double value = 0;
                     var w = Math.Min(dt.Width + dt.X, gt.Width + gt.X) - Math.Max(dt.X, gt.X);
@@ -321,7 +350,7 @@ public sealed class CocoEvaluator
             var counted = 0;
             for (var j = 0; j < gts.Length; j++)
             {
-                var gt = groundTruths[gts[j]];
+                ref readonly var gt = ref groundTruths[gts[j]];
                 if (!(gt.IsCrowd || gt.Ignore || range.Excludes(gt.Area)))
                 {
                     gtOrder[counted++] = j;
@@ -330,7 +359,7 @@ public sealed class CocoEvaluator
             var next = counted;
             for (var j = 0; j < gts.Length; j++)
             {
-                var gt = groundTruths[gts[j]];
+                ref readonly var gt = ref groundTruths[gts[j]];
                 if (gt.IsCrowd || gt.Ignore || range.Excludes(gt.Area))
                 {
                     gtOrder[next++] = j;
@@ -346,7 +375,7 @@ public sealed class CocoEvaluator
         /// <summary>COCOeval's greedy matching at one IoU threshold; appends one flag per detection.</summary>
         private void Match(
             ReadOnlySpan<int> gts, ReadOnlySpan<int> dts, double[] ious, int[] gtOrder, bool[] gtIgnore,
-            bool[] gtMatched, double threshold, CocoAreaRange range, List<byte> flags)
+            bool[] gtMatched, double threshold, CocoAreaRange range, Span<byte> flags)
         {
             var gCount = gts.Length;
             for (var i = 0; i < dts.Length; i++)
@@ -384,7 +413,7 @@ public sealed class CocoEvaluator
                     gtMatched[m] = true;
                     flag = gtIgnore[m] ? Ignored : TruePositive;
                 }
-                flags.Add(flag);
+                flags[i] = flag;
             }
         }
     }
@@ -420,9 +449,10 @@ public sealed class CocoEvaluator
                 return; // no (image, category) pair had anything: COCOeval skips the category
             }
             var workspace = state.Workspace;
+            var ranked = RankAll(state, workspace);
             for (var m = 0; m < _m; m++)
             {
-                var selected = Select(state, _p.MaxDetections[m], workspace);
+                var selected = Select(state, ranked, _p.MaxDetections[m], workspace);
                 for (var a = 0; a < _a; a++)
                 {
                     var counted = state.CountedGroundTruths[a];
@@ -438,37 +468,48 @@ public sealed class CocoEvaluator
             }
         }
 
-        /// <summary>Each pair's first maxDet detections, by descending score with ties in concatenation order.</summary>
-        private static ReadOnlySpan<int> Select(CategoryEvaluation state, int maxDet, Workspace workspace)
+        /// <summary>All stored detections by descending score, ties in concatenation order (numpy mergesort).</summary>
+        private static int[] RankAll(CategoryEvaluation state, Workspace workspace)
         {
-            var total = 0;
-            for (var p = 0; p + 1 < state.PairStart.Count; p++)
+            var ranked = Workspace.Ensure(ref workspace.Ranked, state.Count);
+            for (var j = 0; j < state.Count; j++)
             {
-                total += Math.Min(maxDet, state.PairStart[p + 1] - state.PairStart[p]);
+                ranked[j] = j;
             }
-            var selected = Workspace.Ensure(ref workspace.Selection, total);
-            var n = 0;
-            for (var p = 0; p + 1 < state.PairStart.Count; p++)
-            {
-                var start = state.PairStart[p];
-                var end = Math.Min(state.PairStart[p + 1], start + maxDet);
-                for (var j = start; j < end; j++)
-                {
-                    selected[n++] = j;
-                }
-            }
-            var span = selected.AsSpan(0, total);
             var scores = state.Scores;
-            span.Sort((x, y) =>
+            ranked.AsSpan(0, state.Count).Sort((x, y) =>
             {
                 var byScore = scores[y].CompareTo(scores[x]);
                 return byScore != 0 ? byScore : x.CompareTo(y);
             });
-            return span;
+            return ranked;
+        }
+
+        /// <summary>
+        /// Each pair's first maxDet detections in ranked order. Filtering the one stable ranking gives the same order as
+        /// COCOeval's separate stable sort of the concatenated prefixes, so one sort serves every maxDets value.
+        /// </summary>
+        private static ReadOnlySpan<int> Select(CategoryEvaluation state, int[] ranked, int maxDet, Workspace workspace)
+        {
+            if (maxDet >= state.MaxDetectionsPerPair)
+            {
+                return ranked.AsSpan(0, state.Count);
+            }
+            var selected = Workspace.Ensure(ref workspace.Selection, state.Count);
+            var n = 0;
+            for (var i = 0; i < state.Count; i++)
+            {
+                var j = ranked[i];
+                if (state.Rank[j] < maxDet)
+                {
+                    selected[n++] = j;
+                }
+            }
+            return selected.AsSpan(0, n);
         }
 
         private void Curve(
-            int k, int a, int m, int t, int counted, ReadOnlySpan<int> selected, List<byte> flags, Workspace workspace)
+            int k, int a, int m, int t, int counted, ReadOnlySpan<int> selected, byte[] flags, Workspace workspace)
         {
             var rc = Workspace.Ensure(ref workspace.Recall, selected.Length);
             var pr = Workspace.Ensure(ref workspace.Precision, selected.Length);
