@@ -6,7 +6,9 @@ namespace YoloX.Training.Data;
 
 /// <summary>
 /// Reads a PASCAL VOC dataset: <c>Annotations/*.xml</c>, <c>JPEGImages/</c>, optional <c>ImageSets/Main/&lt;split&gt;.txt</c>.
-/// The path may be the VOC folder itself or a folder holding exactly one VOC folder (e.g. <c>bccd/BCCD</c>).
+/// The path may be the VOC folder itself, a folder holding exactly one VOC folder (e.g. <c>bccd/BCCD</c>), or a plain
+/// folder of XML files (images then come from <see cref="DatasetReadOptions.ImagesDirectory"/>, a sibling
+/// <c>JPEGImages/</c>, or the same folder).
 /// VOC pixel coordinates are 1-based: like YOLOX's <c>AnnotationTransform</c>, 1 is subtracted from every corner so
 /// that boxes share the 0-based frame of the detector (the width xmax − xmin is unchanged); <c>difficult</c> is kept.
 /// </summary>
@@ -17,13 +19,13 @@ public static class VocReader
     public static DetectionDataset Read(string path, DatasetReadOptions? options = null)
     {
         options ??= new DatasetReadOptions();
-        var root = FindRoot(path);
+        var (root, annotationsDir, imagesDir) = Locate(path, options.ImagesDirectory);
         var sink = new IssueSink(options.Lenient);
-        var files = ListAnnotationFiles(root, options.Split, sink);
+        var files = ListAnnotationFiles(root, annotationsDir, options.Split, sink);
         var parsed = new List<ParsedFile>(files.Count);
         foreach (var file in files)
         {
-            if (ParseFile(file, root, sink) is { } p)
+            if (ParseFile(file, imagesDir, sink) is { } p)
             {
                 parsed.Add(p);
             }
@@ -51,6 +53,19 @@ public static class VocReader
         return new DetectionDataset(classNames, images, annotations, null, DatasetFormat.Voc, root, sink.Issues);
     }
 
+    private static (string Root, string Annotations, string Images) Locate(string path, string? imagesDirectory)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full) && !Directory.Exists(Path.Combine(full, "Annotations")) &&
+            Directory.EnumerateFiles(full, "*.xml").Any())
+        {
+            var sibling = Path.Combine(full, "..", "JPEGImages");
+            return (full, full, imagesDirectory ?? (Directory.Exists(sibling) ? Path.GetFullPath(sibling) : full));
+        }
+        var root = FindRoot(full);
+        return (root, Path.Combine(root, "Annotations"), imagesDirectory ?? Path.Combine(root, "JPEGImages"));
+    }
+
     /// <summary>The VOC folder: the one with <c>Annotations/</c>, or its single child that has one.</summary>
     public static string FindRoot(string path)
     {
@@ -70,9 +85,8 @@ public static class VocReader
         throw new DatasetFormatException(full, 0, "not a VOC dataset: no 'Annotations' folder here or in a single sub-folder");
     }
 
-    private static List<string> ListAnnotationFiles(string root, string? split, IssueSink sink)
+    private static List<string> ListAnnotationFiles(string root, string annotations, string? split, IssueSink sink)
     {
-        var annotations = Path.Combine(root, "Annotations");
         if (split is null)
         {
             return [.. Directory.EnumerateFiles(annotations, "*.xml").Order(StringComparer.Ordinal)];
@@ -84,7 +98,7 @@ public static class VocReader
         }
         var files = new List<string>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(list))
+        foreach (var line in ReadLines(list))
         {
             lineNumber++;
             var stem = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
@@ -103,7 +117,19 @@ public static class VocReader
         return files;
     }
 
-    private static ParsedFile? ParseFile(string file, string root, IssueSink sink)
+    private static string[] ReadLines(string file)
+    {
+        try
+        {
+            return File.ReadAllLines(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetFormatException(file, 0, $"cannot read the file: {ex.Message}", ex);
+        }
+    }
+
+    private static ParsedFile? ParseFile(string file, string imagesDir, IssueSink sink)
     {
         XDocument doc;
         try
@@ -115,15 +141,15 @@ public static class VocReader
             sink.Malformed(file, ex.LineNumber, $"invalid XML: {ex.Message}", ex.LinePosition, ex);
             return null;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             sink.Malformed(file, 0, $"cannot read the file: {ex.Message}", 0, ex);
             return null;
         }
-        return Parse(doc, file, root, sink);
+        return Parse(doc, file, imagesDir, sink);
     }
 
-    private static ParsedFile? Parse(XDocument doc, string file, string root, IssueSink sink)
+    private static ParsedFile? Parse(XDocument doc, string file, string imagesDir, IssueSink sink)
     {
         var annotation = doc.Root;
         if (annotation is null || annotation.Name.LocalName != "annotation")
@@ -136,7 +162,7 @@ public static class VocReader
         {
             fileName = Path.GetFileNameWithoutExtension(file) + ".jpg";
         }
-        var imagePath = Path.Combine(root, "JPEGImages", fileName);
+        var imagePath = Path.Combine(imagesDir, fileName);
         int width = 0, height = 0;
         if (annotation.Element("size") is { } size)
         {

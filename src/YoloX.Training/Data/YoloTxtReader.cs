@@ -60,8 +60,18 @@ public static class YoloTxtReader
     private static void ReadLabels(
         string labelPath, long imageId, int width, int height, int classCount, List<DatasetAnnotation> annotations, IssueSink sink)
     {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(labelPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            sink.Malformed(labelPath, 0, $"cannot read the file: {ex.Message}", 0, ex);
+            return;
+        }
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(labelPath))
+        foreach (var line in lines)
         {
             lineNumber++;
             var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
@@ -136,7 +146,15 @@ public static class YoloTxtReader
         {
             throw new DatasetFormatException(file, 0, "names file not found");
         }
-        var lines = File.ReadAllLines(file);
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetFormatException(file, 0, $"cannot read the file: {ex.Message}", ex);
+        }
         var ext = Path.GetExtension(file).ToLowerInvariant();
         if (ext is not (".yaml" or ".yml"))
         {

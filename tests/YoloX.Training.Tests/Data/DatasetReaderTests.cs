@@ -83,4 +83,22 @@ public sealed class DatasetReaderTests
         Assert.Equal(72, ds.Images.Count);
         Assert.Equal(945, ds.Annotations.Count(a => a.Box.Area > 0));
     }
+
+    [Fact]
+    public void Voc_reader_accepts_a_plain_folder_of_xml_files_with_sibling_images()
+    {
+        var ds = VocReader.Read(SharedAssets.Asset("datasets/bccd/BCCD/Annotations"));
+        Assert.Equal(364, ds.Images.Count);
+        Assert.All(ds.Images, i => Assert.True(File.Exists(i.FilePath), i.FilePath));
+    }
+
+    [Fact]
+    public void Voc_corners_are_shifted_to_0_based_like_yolox()
+    {
+        // BloodImage_00000.xml, first object: WBC xmin 260 ymin 177 xmax 491 ymax 376.
+        var ds = VocReader.Read(SharedAssets.Asset("datasets/bccd"));
+        var first = ds.AnnotationsOf(ds.Images[0].Id)[0];
+        Assert.Equal("WBC", ds.ClassNames[first.ClassId]);
+        Assert.Equal(new BoxXywh(259, 176, 231, 199), first.Box);
+    }
 }
