@@ -79,6 +79,9 @@ public sealed class YoloXBuilder
     /// <summary>Suppresses overlapping boxes across classes instead of within each class.</summary>
     public YoloXBuilder WithClassAgnosticNms(bool classAgnostic = true) => new(_s with { ClassAgnostic = classAgnostic });
 
+    /// <summary>Whether boxes are clipped to the image (default true; the official evaluator does not clip).</summary>
+    public YoloXBuilder WithBoxClipping(bool clip) => new(_s with { ClipBoxes = clip });
+
     /// <summary>Most images per forward pass in batch calls (models with a dynamic batch).</summary>
     public YoloXBuilder WithMaxBatchSize(int size) => new(_s with { MaxBatchSize = size });
 
@@ -88,7 +91,7 @@ public sealed class YoloXBuilder
     {
         Validate();
         return new YoloXDetectorOptions(
-            new PostprocessOptions(_s.Confidence, _s.Nms, _s.MaxDetections, _s.ClassAgnostic), _s.ClassNames, _s.MaxBatchSize);
+            new PostprocessOptions(_s.Confidence, _s.Nms, _s.MaxDetections, _s.ClassAgnostic, _s.ClipBoxes), _s.ClassNames, _s.MaxBatchSize);
     }
 
     /// <summary>Resolves the weights (downloading official ones if needed), loads the model and returns the detector.</summary>
@@ -221,6 +224,7 @@ public sealed class YoloXBuilder
         public IReadOnlyList<string>? ClassNames { get; init; }
         public int MaxDetections { get; init; } = 300;
         public bool ClassAgnostic { get; init; }
+        public bool ClipBoxes { get; init; } = true;
         public int MaxBatchSize { get; init; } = 8;
     }
 }

@@ -54,6 +54,15 @@ public sealed class FakeModelTests : IDisposable
     }
 
     [Fact]
+    public void Box_clipping_can_be_turned_off_like_the_official_evaluator()
+    {
+        using var detector = YoloXBuilder.Create().WithWeights(WriteModel(RawRows())).WithInputSize(Size)
+            .WithBoxClipping(false).BuildDetector();
+        using var image = Image(128, 64);
+        AssertDetection(detector.Detect(image).Detections[2], 0, 0.315f, new BoundingBox(32, 32, 96, 96));
+    }
+
+    [Fact]
     public void Class_agnostic_nms_suppresses_overlapping_boxes_of_other_classes()
     {
         using var detector = Build(WriteModel(RawRows()), agnostic: true);

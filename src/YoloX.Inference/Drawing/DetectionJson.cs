@@ -27,12 +27,12 @@ public static class DetectionJson
                 w.WriteStartObject();
                 w.WriteNumber("class_id", d.ClassId);
                 w.WriteString("class_name", d.ClassName);
-                w.WriteNumber("score", Math.Round(d.Score, 5));
+                w.WriteNumber("score", Math.Round(d.Score, 6, MidpointRounding.AwayFromZero));
                 w.WriteStartArray("box");
-                w.WriteNumberValue(Math.Round(d.Box.X1, 2));
-                w.WriteNumberValue(Math.Round(d.Box.Y1, 2));
-                w.WriteNumberValue(Math.Round(d.Box.X2, 2));
-                w.WriteNumberValue(Math.Round(d.Box.Y2, 2));
+                w.WriteNumberValue(Math.Round(d.Box.X1, 3, MidpointRounding.AwayFromZero));
+                w.WriteNumberValue(Math.Round(d.Box.Y1, 3, MidpointRounding.AwayFromZero));
+                w.WriteNumberValue(Math.Round(d.Box.X2, 3, MidpointRounding.AwayFromZero));
+                w.WriteNumberValue(Math.Round(d.Box.Y2, 3, MidpointRounding.AwayFromZero));
                 w.WriteEndArray();
                 w.WriteEndObject();
             }

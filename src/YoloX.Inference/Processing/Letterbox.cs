@@ -1,4 +1,9 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SkiaSharp;
 
 namespace YoloX.Inference.Processing;
@@ -82,18 +87,19 @@ public static class Letterbox
             return;
         }
         var pool = ArrayPool<int>.Shared;
-        var xofs = pool.Rent(dw);
-        var alpha = pool.Rent(2 * dw);
+        var coefficients = pool.Rent(4 * dw);
         var rows = pool.Rent(2 * 3 * dw);
         try
         {
-            HorizontalCoefficients(sw, dw, scaleX, xofs, alpha);
+            HorizontalCoefficients(sw, dw, scaleX, coefficients);
+            // Two horizontally resized source rows, each as three planes (B, G, R) of dw 32-bit sums.
             var row0 = rows.AsSpan(0, 3 * dw);
             var row1 = rows.AsSpan(3 * dw, 3 * dw);
             int held0 = -1, held1 = -1;
             var plane = inputWidth * inputHeight;
-            var simdEnd = 3 * dw / 16 * 16;
-            var halfEnd = simdEnd;
+            // OpenCV's vertical kernel runs on interleaved BGR rows of 3·dw bytes: 16-byte SIMD blocks, then
+            // 8-byte blocks while more than 8 remain, then a scalar tail that rounds differently.
+            var halfEnd = 3 * dw / 16 * 16;
             while (halfEnd < 3 * dw - 8)
             {
                 halfEnd += 8;
@@ -117,29 +123,35 @@ public static class Letterbox
                     }
                     else
                     {
-                        HorizontalRow(src.Slice(y0 * stride), layout, xofs, alpha, dw, row0);
+                        HorizontalRow(src.Slice(y0 * stride), layout, coefficients, dw, row0);
                         held0 = y0;
                     }
                 }
                 if (held1 != y1)
                 {
-                    HorizontalRow(src.Slice(y1 * stride), layout, xofs, alpha, dw, row1);
+                    HorizontalRow(src.Slice(y1 * stride), layout, coefficients, dw, row1);
                     held1 = y1;
                 }
-                VerticalRow(row0, row1, b0, b1, halfEnd, chw, dy * inputWidth, plane, dw);
+                for (var c = 0; c < 3; c++)
+                {
+                    VerticalPlaneRow(row0.Slice(c * dw, dw), row1.Slice(c * dw, dw), b0, b1, c, halfEnd, chw.Slice(c * plane + dy * inputWidth, dw));
+                }
             }
         }
         finally
         {
-            pool.Return(xofs);
-            pool.Return(alpha);
+            pool.Return(coefficients);
             pool.Return(rows);
         }
     }
 
     private static bool IsExactHalf(int src, int dst) => src == 2 * dst;
 
-    private static void HorizontalCoefficients(int sw, int dw, double scaleX, int[] xofs, int[] alpha)
+    /// <summary>
+    /// OpenCV's horizontal taps: <paramref name="k"/> receives four rows of dw ints: first pixel x0, second pixel x1
+    /// (x0 itself where the second weight is 0, so the right edge never reads past the row), weights a0 and a1.
+    /// </summary>
+    private static void HorizontalCoefficients(int sw, int dw, double scaleX, int[] k)
     {
         for (var dx = 0; dx < dw; dx++)
         {
@@ -154,66 +166,93 @@ public static class Letterbox
             {
                 (fx, sx) = (0f, sw - 1);
             }
-            xofs[dx] = sx;
-            alpha[2 * dx] = (short)MathF.Round((1f - fx) * CoefScale);
-            alpha[2 * dx + 1] = (short)MathF.Round(fx * CoefScale);
+            var a1 = (short)MathF.Round(fx * CoefScale);
+            k[dx] = sx;
+            k[dw + dx] = a1 != 0 ? sx + 1 : sx;
+            k[2 * dw + dx] = (short)MathF.Round((1f - fx) * CoefScale);
+            k[3 * dw + dx] = a1;
         }
     }
 
-    /// <summary>Horizontal pass of one source row into interleaved BGR 32-bit sums (OpenCV's HResizeLinear).</summary>
-    private static void HorizontalRow(ReadOnlySpan<byte> row, PixelLayout layout, int[] xofs, int[] alpha, int dw, Span<int> dst)
+    /// <summary>Horizontal pass of one source row into B, G, R planes of 32-bit sums (OpenCV's HResizeLinear).</summary>
+    private static void HorizontalRow(ReadOnlySpan<byte> row, PixelLayout layout, int[] k, int dw, Span<int> dst)
     {
         var bpp = layout.BytesPerPixel;
-        for (var dx = 0; dx < dw; dx++)
+        var dx = bpp == 4 && Avx2.IsSupported ? HorizontalRowAvx2(row, layout, k, dw, dst) : 0;
+        ref var px = ref MemoryMarshal.GetReference(row);
+        var (ob, og, or) = (layout.B, layout.G, layout.R);
+        for (; dx < dw; dx++)
         {
-            var p0 = xofs[dx] * bpp;
-            int a0 = alpha[2 * dx], a1 = alpha[2 * dx + 1];
-            // At the right edge OpenCV clamps to the last pixel with a zero second weight: never read past the row.
-            var p1 = a1 != 0 ? p0 + bpp : p0;
-            var o = 3 * dx;
-            dst[o] = row[p0 + layout.B] * a0 + row[p1 + layout.B] * a1;
-            dst[o + 1] = row[p0 + layout.G] * a0 + row[p1 + layout.G] * a1;
-            dst[o + 2] = row[p0 + layout.R] * a0 + row[p1 + layout.R] * a1;
+            int p0 = k[dx] * bpp, p1 = k[dw + dx] * bpp, a0 = k[2 * dw + dx], a1 = k[3 * dw + dx];
+            dst[dx] = Unsafe.Add(ref px, p0 + ob) * a0 + Unsafe.Add(ref px, p1 + ob) * a1;
+            dst[dw + dx] = Unsafe.Add(ref px, p0 + og) * a0 + Unsafe.Add(ref px, p1 + og) * a1;
+            dst[2 * dw + dx] = Unsafe.Add(ref px, p0 + or) * a0 + Unsafe.Add(ref px, p1 + or) * a1;
         }
     }
+
+    /// <summary>Eight output pixels at a time: gather the two source pixels as 32-bit words, split the channels by shifts.</summary>
+    private static unsafe int HorizontalRowAvx2(ReadOnlySpan<byte> row, PixelLayout layout, int[] k, int dw, Span<int> dst)
+    {
+        var dx = 0;
+        var mask = Vector256.Create(0xFF);
+        fixed (byte* p = row)
+        fixed (int* kp = k)
+        fixed (int* d = dst)
+        {
+            int* x0 = kp, x1 = kp + dw, w0 = kp + 2 * dw, w1 = kp + 3 * dw;
+            for (; dx <= dw - 8; dx += 8)
+            {
+                var u0 = Avx2.GatherVector256((int*)p, Avx.LoadVector256(x0 + dx), 4);
+                var u1 = Avx2.GatherVector256((int*)p, Avx.LoadVector256(x1 + dx), 4);
+                var (a0, a1) = (Avx.LoadVector256(w0 + dx), Avx.LoadVector256(w1 + dx));
+                Avx.Store(d + dx, Channel(u0, u1, a0, a1, 8 * layout.B, mask));
+                Avx.Store(d + dw + dx, Channel(u0, u1, a0, a1, 8 * layout.G, mask));
+                Avx.Store(d + 2 * dw + dx, Channel(u0, u1, a0, a1, 8 * layout.R, mask));
+            }
+        }
+        return dx;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Channel(Vector256<int> u0, Vector256<int> u1, Vector256<int> a0, Vector256<int> a1, int shift, Vector256<int> mask) =>
+        (Vector256.ShiftRightLogical(u0, shift) & mask) * a0 + (Vector256.ShiftRightLogical(u1, shift) & mask) * a1;
 
     /// <summary>
-    /// Vertical pass: OpenCV's SIMD kernel computes ((S0 &gt;&gt; 4)·b0 &gt;&gt; 16) + ((S1 &gt;&gt; 4)·b1 &gt;&gt; 16), then
-    /// (t + 2) &gt;&gt; 2 saturated to a byte; its scalar tail rounds the exact sum (S0·b0 + S1·b1 + 2^21) &gt;&gt; 22.
+    /// Vertical pass of one channel: OpenCV's SIMD kernel computes ((S0 &gt;&gt; 4)·b0 &gt;&gt; 16) + ((S1 &gt;&gt; 4)·b1 &gt;&gt; 16),
+    /// then (t + 2) &gt;&gt; 2 saturated to a byte; its scalar tail (interleaved index ≥ <paramref name="halfEnd"/>)
+    /// rounds the exact sum (S0·b0 + S1·b1 + 2^21) &gt;&gt; 22.
     /// </summary>
-    private static void VerticalRow(
-        ReadOnlySpan<int> s0, ReadOnlySpan<int> s1, int b0, int b1, int halfEnd,
-        Span<float> chw, int rowOffset, int plane, int dw)
+    private static void VerticalPlaneRow(ReadOnlySpan<int> s0, ReadOnlySpan<int> s1, int b0, int b1, int channel, int halfEnd, Span<float> dst)
     {
-        var bPlane = chw.Slice(rowOffset, dw);
-        var gPlane = chw.Slice(plane + rowOffset, dw);
-        var rPlane = chw.Slice(2 * plane + rowOffset, dw);
-        for (var dx = 0; dx < dw; dx++)
+        var n = dst.Length;
+        var dx = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            var e = 3 * dx;
-            bPlane[dx] = Combine(s0[e], s1[e], b0, b1, e < halfEnd);
-            gPlane[dx] = Combine(s0[e + 1], s1[e + 1], b0, b1, e + 1 < halfEnd);
-            rPlane[dx] = Combine(s0[e + 2], s1[e + 2], b0, b1, e + 2 < halfEnd);
+            var (vb0, vb1) = (new Vector<int>(b0), new Vector<int>(b1));
+            var (two, max) = (new Vector<int>(2), new Vector<int>(255));
+            for (; dx <= n - Vector<int>.Count; dx += Vector<int>.Count)
+            {
+                var t = (((new Vector<int>(s0[dx..]) >> 4) * vb0) >> 16) + (((new Vector<int>(s1[dx..]) >> 4) * vb1) >> 16);
+                var v = Vector.Min(Vector.Max((t + two) >> 2, Vector<int>.Zero), max);
+                Vector.ConvertToSingle(v).CopyTo(dst[dx..]);
+            }
+        }
+        for (; dx < n; dx++)
+        {
+            dst[dx] = SimdRound(s0[dx], s1[dx], b0, b1);
+        }
+        // Redo the few pixels OpenCV computes in its scalar tail.
+        for (dx = Math.Max(0, (halfEnd - channel) / 3 - 1); dx < n; dx++)
+        {
+            if (3 * dx + channel >= halfEnd)
+            {
+                dst[dx] = Math.Clamp((s0[dx] * b0 + s1[dx] * b1 + (1 << 21)) >> 22, 0, 255);
+            }
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static float Combine(int s0, int s1, int b0, int b1, bool simd)
-    {
-        int v;
-        if (simd)
-        {
-            // v_pack saturates the >> 4 values to int16; v_mul_hi keeps the high half of the int16 product.
-            var t = (Math.Clamp(s0 >> 4, short.MinValue, short.MaxValue) * b0 >> 16)
-                  + (Math.Clamp(s1 >> 4, short.MinValue, short.MaxValue) * b1 >> 16);
-            v = (t + 2) >> 2;
-        }
-        else
-        {
-            v = (s0 * b0 + s1 * b1 + (1 << 21)) >> 22;
-        }
-        return Math.Clamp(v, 0, 255);
-    }
+    private static float SimdRound(int s0, int s1, int b0, int b1) =>
+        Math.Clamp(((((s0 >> 4) * b0) >> 16) + (((s1 >> 4) * b1) >> 16) + 2) >> 2, 0, 255);
 
     private static void AreaHalf(
         ReadOnlySpan<byte> src, int stride, PixelLayout layout, int dw, int dh, Span<float> chw, int inputWidth, int inputHeight)

@@ -5,8 +5,12 @@ namespace YoloX.Inference.Processing;
 /// <param name="Nms">IoU above which a lower-scored box of the same class is suppressed.</param>
 /// <param name="MaxDetections">Keep at most this many boxes per image (highest scores).</param>
 /// <param name="ClassAgnostic">Suppress across classes instead of within each class.</param>
+/// <param name="ClipBoxes">
+/// Clip boxes to the image. The official evaluator does not clip (boxes may reach past the border), so turn this
+/// off to reproduce its COCO results exactly.
+/// </param>
 public sealed record PostprocessOptions(
-    float Confidence = 0.3f, float Nms = 0.45f, int MaxDetections = 300, bool ClassAgnostic = false)
+    float Confidence = 0.3f, float Nms = 0.45f, int MaxDetections = 300, bool ClassAgnostic = false, bool ClipBoxes = true)
 {
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a value is out of range.</summary>
     public void Validate()

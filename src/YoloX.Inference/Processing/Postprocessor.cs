@@ -6,7 +6,7 @@ namespace YoloX.Inference.Processing;
 /// <summary>
 /// The official <c>postprocess</c> (yolox/utils/boxes.py) on one image's head output [N, 5 + C]: grid decoding when
 /// the output is raw, score = objectness × best class probability, confidence filter (≥), NMS per class (torchvision
-/// <c>batched_nms</c>: suppress IoU &gt; threshold) or across classes, cap, then boxes ÷ ratio, clipped to the image.
+/// <c>batched_nms</c>: suppress IoU &gt; threshold) or across classes, cap, then boxes ÷ ratio, clipped to the image (optional).
 /// </summary>
 /// <remarks>Works on spans with pooled candidate buffers: the only allocations are the returned detections.</remarks>
 public static class Postprocessor
@@ -36,7 +36,7 @@ public static class Postprocessor
             var span = candidates.AsSpan(0, count);
             span.Sort(default(ByScoreDescending));
             var kept = Suppress(span, options.Nms, options.ClassAgnostic, options.MaxDetections);
-            return ToDetections(span[..kept], letterbox, classNames);
+            return ToDetections(span[..kept], letterbox, classNames, options.ClipBoxes);
         }
         finally
         {
@@ -119,16 +119,21 @@ public static class Postprocessor
         return union > 0f ? inter / union : 0f;
     }
 
-    private static List<Detection> ToDetections(ReadOnlySpan<Candidate> kept, LetterboxInfo letterbox, IReadOnlyList<string> classNames)
+    private static List<Detection> ToDetections(ReadOnlySpan<Candidate> kept, LetterboxInfo letterbox, IReadOnlyList<string> classNames, bool clip)
     {
         var result = new List<Detection>(kept.Length);
         var r = (float)letterbox.Ratio;
         float maxX = letterbox.OriginalWidth, maxY = letterbox.OriginalHeight;
+        if (!clip)
+        {
+            (maxX, maxY) = (float.PositiveInfinity, float.PositiveInfinity);
+        }
+        var minXY = clip ? 0f : float.NegativeInfinity;
         foreach (var c in kept)
         {
             var box = new BoundingBox(
-                Math.Clamp(c.X1 / r, 0f, maxX), Math.Clamp(c.Y1 / r, 0f, maxY),
-                Math.Clamp(c.X2 / r, 0f, maxX), Math.Clamp(c.Y2 / r, 0f, maxY));
+                Math.Clamp(c.X1 / r, minXY, maxX), Math.Clamp(c.Y1 / r, minXY, maxY),
+                Math.Clamp(c.X2 / r, minXY, maxX), Math.Clamp(c.Y2 / r, minXY, maxY));
             var name = c.ClassId < classNames.Count ? classNames[c.ClassId] : c.ClassId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             result.Add(new Detection(box, c.Score, c.ClassId, name));
         }

@@ -1,0 +1,82 @@
+using SkiaSharp;
+using YoloX.Inference.Processing;
+using YoloX.Testing;
+
+namespace YoloX.Inference.Tests;
+
+public sealed class ConcurrencyTests
+{
+    [Fact]
+    public void Concurrent_Detect_on_one_detector_gives_the_sequential_results()
+    {
+        using var detector = OnnxDetectorTests.BuildNano(confidence: 0.05f);
+        using var dog = ImageDecoder.Decode(SharedAssets.DogJpg);
+        using var flipped = Flip(dog);
+        SKBitmap[] images = [dog, flipped];
+        var expected = images.Select(i => detector.Detect(i).Detections).ToArray();
+        Assert.NotEqual(expected[0], expected[1]);
+
+        var results = new IReadOnlyList<Detection>[4, 6];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, thread =>
+        {
+            for (var k = 0; k < 6; k++)
+            {
+                results[thread, k] = detector.Detect(images[(thread + k) % 2]).Detections;
+            }
+        });
+
+        for (var thread = 0; thread < 4; thread++)
+        {
+            for (var k = 0; k < 6; k++)
+            {
+                Assert.Equal(expected[(thread + k) % 2], results[thread, k]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Async_overloads_match_the_synchronous_result_and_honour_cancellation()
+    {
+        using var detector = OnnxDetectorTests.BuildNano();
+        var sync = detector.Detect(SharedAssets.DogJpg);
+        var fromPath = await detector.DetectAsync(SharedAssets.DogJpg);
+        await using var stream = File.OpenRead(SharedAssets.DogJpg);
+        var fromStream = await detector.DetectAsync(stream, "dog");
+        var batch = await detector.DetectBatchAsync([SharedAssets.DogJpg, SharedAssets.DogJpg]);
+
+        Assert.Equal(sync.Detections, fromPath.Detections);
+        Assert.Equal(sync.Detections, fromStream.Detections);
+        Assert.Equal("dog", fromStream.Source);
+        Assert.All(batch, r => Assert.Equal(sync.Detections, r.Detections));
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => detector.DetectAsync(SharedAssets.DogJpg, cancelled.Token));
+        Assert.Equal(sync.Detections, detector.Detect(SharedAssets.DogJpg).Detections);
+    }
+
+    [Fact]
+    public void Disposed_detector_throws_ObjectDisposedException()
+    {
+        var detector = OnnxDetectorTests.BuildNano();
+        using var image = new SKBitmap(32, 32);
+        detector.Dispose();
+        detector.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => detector.Detect(image));
+    }
+
+    private static SKBitmap Flip(SKBitmap source)
+    {
+        var flipped = new SKBitmap(source.Info);
+        var src = source.GetPixelSpan();
+        var dst = flipped.GetPixelSpan();
+        for (var y = 0; y < source.Height; y++)
+        {
+            for (var x = 0; x < source.Width; x++)
+            {
+                src.Slice(y * source.RowBytes + 4 * x, 4).CopyTo(dst.Slice(y * flipped.RowBytes + 4 * (source.Width - 1 - x), 4));
+            }
+        }
+        return flipped;
+    }
+}
