@@ -126,8 +126,10 @@ internal static class EvalCommand
 
     private static YoloXBuilder CreateBuilder(Settings s)
     {
-        // YOLOX's evaluation keeps every box that survives NMS; COCOeval then keeps 100 per image and class.
-        var builder = YoloXBuilder.Create().WithThresholds(s.Confidence, s.Nms).WithMaxDetections(100_000);
+        // YOLOX's evaluation keeps every box that survives NMS (COCOeval then keeps 100 per image and class) and does
+        // not clip boxes to the image.
+        var builder = YoloXBuilder.Create().WithThresholds(s.Confidence, s.Nms).WithMaxDetections(100_000)
+            .WithBoxClipping(false);
         if (s.Model is { } m && OfficialWeights.TryParsePreset(m, out var preset))
         {
             builder = builder.WithModel(preset);
