@@ -63,4 +63,17 @@ public sealed class ConversionTests : IDisposable
         Assert.Equal(10, voc.Annotations.Count(a => a.Difficult)); // crowd boxes become difficult
         AssertSameBoxes(coco, voc, 1e-9); // COCO's 2-decimal values survive the 3-decimal XML text
     }
+
+    [Fact]
+    public void Coco_json_round_trip_keeps_category_ids_crowd_flags_areas_and_empty_images()
+    {
+        var coco = CocoJsonReader.Read(SharedAssets.Asset("datasets/coco128/annotations/instances_train2017.json"));
+        DatasetWriter.Write(coco, DatasetFormat.Coco, _dir, "train2017", copyImages: false);
+        var back = CocoJsonReader.Read(Path.Combine(_dir, "annotations", "instances_train2017.json"));
+        Assert.Equal(coco.CategoryIds, back.CategoryIds);
+        Assert.Equal(coco.ClassNames, back.ClassNames);
+        Assert.Equal(coco.Images.Select(i => (i.Id, i.FileName, i.Width, i.Height)), back.Images.Select(i => (i.Id, i.FileName, i.Width, i.Height)));
+        Assert.Equal(coco.Annotations.Select(a => (a.Id, a.ImageId, a.ClassId, a.Box, a.Area, a.IsCrowd)),
+            back.Annotations.Select(a => (a.Id, a.ImageId, a.ClassId, a.Box, a.Area, a.IsCrowd)));
+    }
 }
