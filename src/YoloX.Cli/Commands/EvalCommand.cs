@@ -57,7 +57,11 @@ internal static class EvalCommand
         try
         {
             var (format, options) = source.Resolve(parse, s.Dataset);
-            var data = DatasetIO.Read(s.Dataset, format, options);
+            var data = DatasetIO.Read(s.Dataset, format, options).WithoutZeroAreaBoxes(out var dropped);
+            if (dropped > 0)
+            {
+                error.WriteLine($"note: {dropped} zero-area ground-truth box(es) left out (they can never be matched)");
+            }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dataset: {data.Source} ({format.ToString().ToLowerInvariant()}, {data.Images.Count} images, {data.Annotations.Count} boxes, {data.ClassNames.Count} classes)"));
             var results = s.Detections is { } file ? CocoResultsFile.Read(file) : Detect(s, data, output, error, ct);

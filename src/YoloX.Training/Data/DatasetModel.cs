@@ -136,6 +136,18 @@ public sealed class DetectionDataset
     public IReadOnlyList<DatasetAnnotation> AnnotationsOf(long imageId) =>
         _byImage.TryGetValue(imageId, out var list) ? list : [];
 
+    /// <summary>
+    /// A copy without boxes of zero width or height (they can never be matched or learned; BCCD has two). The
+    /// original's issues are kept.
+    /// </summary>
+    /// <param name="removed">How many boxes were dropped.</param>
+    public DetectionDataset WithoutZeroAreaBoxes(out int removed)
+    {
+        var kept = Annotations.Where(a => a.Box.Width > 0 && a.Box.Height > 0).ToArray();
+        removed = Annotations.Count - kept.Length;
+        return removed == 0 ? this : new DetectionDataset(ClassNames, Images, kept, CategoryIds, Format, Source, Issues);
+    }
+
     /// <summary>The categories for COCO evaluation (original ids with names).</summary>
     public IReadOnlyList<CocoCategory> ToCocoCategories() =>
         [.. ClassNames.Select((name, k) => new CocoCategory(CategoryIds[k], name))];

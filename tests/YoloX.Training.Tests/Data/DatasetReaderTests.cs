@@ -74,6 +74,11 @@ public sealed class DatasetReaderTests
         Assert.Contains(zero, i => i.Location!.Value.File.EndsWith("BloodImage_00343.xml", StringComparison.Ordinal));
         Assert.All(zero, i => Assert.True(i.Location!.Value.Line > 0));
         Assert.Equal(4155, report.BoxesPerClass.Single(p => p.Key == "RBC").Value);
+
+        var clean = ds.WithoutZeroAreaBoxes(out var removed);
+        Assert.Equal(2, removed);
+        Assert.Equal(4886, clean.Annotations.Count);
+        Assert.DoesNotContain(DatasetValidator.Validate(clean, checkImages: false).Issues, i => i.Code == "zero-size-box");
     }
 
     [Fact]
