@@ -57,7 +57,14 @@ internal static class EvalCommand
         try
         {
             var (format, options) = source.Resolve(parse, s.Dataset);
-            var data = DatasetIO.Read(s.Dataset, format, options).WithoutZeroAreaBoxes(out var dropped);
+            // COCO JSON is evaluated exactly as pycocotools would (zero-area boxes stay, as misses); VOC/YOLO data
+            // drops them, as the BCCD protocol of the official runs does.
+            var data = DatasetIO.Read(s.Dataset, format, options);
+            var dropped = 0;
+            if (format != DatasetFormat.Coco)
+            {
+                data = data.WithoutZeroAreaBoxes(out dropped);
+            }
             if (dropped > 0)
             {
                 error.WriteLine($"note: {dropped} zero-area ground-truth box(es) left out (they can never be matched)");
