@@ -25,10 +25,12 @@ public static class YoloTxtReader
 
         var images = new List<DatasetImage>();
         var annotations = new List<DatasetAnnotation>();
+        var usedLabels = new HashSet<string>(StringComparer.Ordinal);
         foreach (var imagePath in ListImages(imagesDir, labelsDir))
         {
             var relative = Path.GetRelativePath(imagesDir, imagePath);
-            var labelPath = Path.Combine(labelsDir, Path.ChangeExtension(relative, ".txt"));
+            var labelPath = Path.GetFullPath(Path.Combine(labelsDir, Path.ChangeExtension(relative, ".txt")));
+            usedLabels.Add(labelPath);
             int width = 0, height = 0;
             if (!ImageHeader.TryRead(imagePath, out width, out height, out var error))
             {
@@ -41,7 +43,25 @@ public static class YoloTxtReader
                 ReadLabels(labelPath, id, width, height, classNames.Count, annotations, sink);
             }
         }
+        ReportOrphanLabels(labelsDir, usedLabels, sink);
         return new DetectionDataset(classNames, images, annotations, null, DatasetFormat.Yolo, root, sink.Issues);
+    }
+
+    /// <summary>Label files that belong to no image (e.g. left over after images were removed).</summary>
+    private static void ReportOrphanLabels(string labelsDir, HashSet<string> used, IssueSink sink)
+    {
+        if (!Directory.Exists(labelsDir))
+        {
+            return;
+        }
+        foreach (var file in Directory.EnumerateFiles(labelsDir, "*.txt", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var full = Path.GetFullPath(file);
+            if (!used.Contains(full) && !Path.GetFileName(full).Equals("classes.txt", StringComparison.OrdinalIgnoreCase))
+            {
+                sink.Add(IssueSeverity.Warning, "orphan-label", "label file without a matching image", new SourceLocation(full));
+            }
+        }
     }
 
     private static IEnumerable<string> ListImages(string imagesDir, string labelsDir)

@@ -96,4 +96,16 @@ public sealed class MalformedInputTests : IDisposable
         Assert.Contains(report.Issues, i => i.Code == "malformed" && i.Location!.Value.Line == 1);
         Assert.Contains(report.Issues, i => i.Code == "unknown-class" && i.Location!.Value.Line == 2);
     }
+
+    [Fact]
+    public void Label_file_without_an_image_is_reported()
+    {
+        Write("yolo4/classes.txt", "cat\n");
+        Write("yolo4/images/a.jpg", "not an image");
+        Write("yolo4/labels/a.txt", "0 0.5 0.5 0.2 0.2\n");
+        var orphan = Write("yolo4/labels/b.txt", "0 0.5 0.5 0.2 0.2\n");
+        var ds = YoloTxtReader.Read(Path.Combine(_dir, "yolo4"));
+        var issue = Assert.Single(ds.Issues, i => i.Code == "orphan-label");
+        Assert.Equal(orphan, issue.Location!.Value.File);
+    }
 }
