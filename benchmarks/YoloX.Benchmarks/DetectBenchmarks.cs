@@ -76,6 +76,14 @@ public class DetectBenchmarks
     [Benchmark]
     public int Postprocess() => Postprocessor.Run(_raw, 80, _grid, _letterbox, _post, CocoClasses.Names).Count;
 
+    /// <summary>Everything <see cref="Detect"/> adds to the forward pass: letterbox + tensor fill, then decode + NMS.</summary>
+    [Benchmark]
+    public int PreAndPostprocess()
+    {
+        var letterbox = Letterbox.Fill(_image, _tensor, 416, 416);
+        return Postprocessor.Run(_raw, 80, _grid, letterbox, _post, CocoClasses.Names).Count;
+    }
+
     /// <summary>JPEG → BGRA pixels (SkiaSharp), not part of <see cref="Detect"/>.</summary>
     [Benchmark]
     public int DecodeJpeg()

@@ -17,6 +17,7 @@ public sealed class YoloXDetector : IDisposable
     private readonly AnchorGrid? _grid;
     private readonly ConcurrentBag<Workspace> _workspaces = [];
     private volatile bool _disposed;
+    private int _inFlight;
 
     /// <summary>Creates a detector over <paramref name="backend"/>, which it owns and disposes.</summary>
     /// <exception cref="ArgumentException">Given class names do not match the model's class count.</exception>
@@ -156,7 +157,10 @@ public sealed class YoloXDetector : IDisposable
     public Task<IReadOnlyList<DetectionResult>> DetectBatchAsync(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default) =>
         Task.Run(() => DetectBatch(imagePaths, cancellationToken), cancellationToken);
 
-    /// <summary>Releases the backend (ONNX Runtime session or Torch model). Do not call while detections run.</summary>
+    /// <summary>
+    /// Releases the backend (ONNX Runtime session or Torch model) once running calls have finished; later calls
+    /// throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
@@ -164,6 +168,8 @@ public sealed class YoloXDetector : IDisposable
             return;
         }
         _disposed = true;
+        // Never free the native session under a running forward pass.
+        SpinWait.SpinUntil(() => Volatile.Read(ref _inFlight) == 0);
         _backend.Dispose();
     }
 
@@ -175,7 +181,20 @@ public sealed class YoloXDetector : IDisposable
 
     private void RunChunk(SKBitmap[] images, string[] sources, DetectionResult[] results, int offset, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            RunChunkCore(images, sources, results, offset, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private void RunChunkCore(SKBitmap[] images, string[] sources, DetectionResult[] results, int offset, CancellationToken cancellationToken)
+    {
         var model = _backend.Model;
         // A static-batch model always runs its full batch; unused slots keep whatever the buffer held.
         var runBatch = model.FixedBatch ? model.MaxBatchSize : images.Length;

@@ -85,3 +85,15 @@ public static class RawTensorFile
         return new RawTensor(name, shape, null, longs);
     }
 }
+
+/// <summary>Conversions from raw fixture tensors to TorchSharp state dicts.</summary>
+public static class RawTensorExtensions
+{
+    /// <summary>
+    /// New CPU tensors for the entries whose names satisfy <paramref name="include"/> (all when null), keyed by name.
+    /// The caller owns (disposes) the tensors.
+    /// </summary>
+    public static Dictionary<string, Tensor> ToStateDict(this IEnumerable<RawTensor> tensors, Func<string, bool>? include = null) =>
+        tensors.Where(t => include?.Invoke(t.Name) ?? true)
+            .ToDictionary(t => t.Name, t => t.ToTensor(), StringComparer.Ordinal);
+}

@@ -1,0 +1,93 @@
+using System.Collections;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace YoloX.Core.Weights;
+
+/// <summary>
+/// Reads official PyTorch checkpoints written by <c>torch.save</c> (zip format): either a bare state_dict or the
+/// official trainer's <c>{"model": state_dict, "optimizer": ..., "start_epoch": ...}</c>. Unpickling is done by
+/// TorchSharp.PyBridge, which understands PyTorch's zip + pickle layout.
+/// </summary>
+public static class PyTorchCheckpoint
+{
+    private static readonly string[] ModelKeys = ["model", "state_dict", "ema"];
+
+    /// <summary>
+    /// The model state_dict in the file, keyed by official names. The caller owns (disposes) the tensors.
+    /// </summary>
+    /// <exception cref="WeightsFormatException">The file is not a readable PyTorch zip checkpoint.</exception>
+    public static Dictionary<string, Tensor> ReadStateDict(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"PyTorch checkpoint '{path}' does not exist.", path);
+        }
+        if (!LooksLikeZip(path))
+        {
+            throw new WeightsFormatException(path, "not a PyTorch zip checkpoint (torch.save with the default zip format is required).");
+        }
+        Hashtable root;
+        try
+        {
+            root = PyTorchUnpickler.UnpickleStateDict(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new WeightsFormatException(path, "the PyTorch checkpoint could not be unpickled: " + e.Message, e);
+        }
+        var dict = ModelKeys.Select(k => root[k]).OfType<Hashtable>().FirstOrDefault() ?? root;
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in dict)
+        {
+            if (entry.Key is string key && entry.Value is Tensor t)
+            {
+                result[key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key] = t;
+            }
+        }
+        if (result.Count == 0)
+        {
+            throw new WeightsFormatException(path, "the checkpoint holds no tensors under 'model' or at its top level.");
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Loads an official checkpoint into <paramref name="model"/>: keys are matched by name; missing and unexpected
+    /// keys are reported, not fatal. Shape mismatches (another scale or class count) throw unless
+    /// <paramref name="skipMismatchedShapes"/>, which fine-tuning from COCO weights uses.
+    /// </summary>
+    public static LoadReport Load(YoloXModel model, string path, bool skipMismatchedShapes = false)
+    {
+        var state = ReadStateDict(path);
+        try
+        {
+            var report = StateDict.Compare(model, state);
+            var loaded = state.Count - report.Unexpected.Count - report.ShapeMismatches.Count;
+            if (report.ShapeMismatches.Count > 0 && !skipMismatchedShapes)
+            {
+                throw new WeightsMismatchException($"{path}: the weights do not fit the model: {report}", report);
+            }
+            if (loaded == 0)
+            {
+                throw new WeightsMismatchException($"{path}: no tensor of the checkpoint matches the model's keys: {report}", report);
+            }
+            StateDict.Load(model, state, strict: false);
+            return report;
+        }
+        finally
+        {
+            foreach (var t in state.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private static bool LooksLikeZip(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using var stream = File.OpenRead(path);
+        return stream.Read(magic) == 4 && magic[0] == 0x50 && magic[1] == 0x4B && magic[2] == 0x03 && magic[3] == 0x04;
+    }
+}
