@@ -226,7 +226,8 @@ public static class VocReader
             sink.Malformed(file, Line(parent), $"<{parent.Name.LocalName}> lacks <{tag}>");
             return null;
         }
-        if (!double.TryParse(element.Value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        if (!double.TryParse(element.Value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ||
+            !double.IsFinite(value))
         {
             sink.Malformed(file, Line(element), $"<{tag}> is not a number: '{element.Value}'");
             return null;
