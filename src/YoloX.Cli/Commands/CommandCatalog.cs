@@ -8,5 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return DetectCommand.Create();
+        yield return EvalCommand.Create();
+        yield return DatasetCommand.Create();
     }
 }
