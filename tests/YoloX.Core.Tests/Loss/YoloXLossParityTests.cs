@@ -98,6 +98,31 @@ public class YoloXLossParityTests(ITestOutputHelper output)
         output.WriteLine($"worst gradient error: {worst.Ratio:E3} × max|grad| ({worst.Name})");
     }
 
+    [Fact]
+    public void Train_mode_loss_forward_updates_batch_norm_running_stats_like_the_official_forward()
+    {
+        using var model = NanoTrainGolden.CreateModel();
+        using var images = NanoTrainGolden.Images();
+        using var targets = NanoTrainGolden.Targets();
+        using (model.ComputeLoss(images, targets))
+        {
+        }
+        var expected = RawTensorFile.ReadMap(YoloX.Testing.SharedAssets.Golden("nano_bn_after_train_forward.json"));
+        var buffers = StateDict.Ordered(model).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        Assert.Equal(312, expected.Count);
+        var worst = 0.0;
+        foreach (var (name, raw) in expected)
+        {
+            using var scope = torch.NewDisposeScope();
+            var want = raw.ToTensor().to(ScalarType.Float64);
+            var scale = Math.Max(1.0, want.abs().max().item<double>());
+            var diff = (buffers[name].to(ScalarType.Float64) - want).abs().max().item<double>() / scale;
+            worst = Math.Max(worst, diff);
+            Assert.True(diff <= 1e-5, $"{name}: max |diff| {diff:E3} × max(1, max |buffer|)");
+        }
+        output.WriteLine($"worst BN buffer error: {worst:E3} × max(1, max |buffer|)");
+    }
+
     private void AssertClose(string name, double expected, double actual)
     {
         var err = Math.Abs(actual - expected);
