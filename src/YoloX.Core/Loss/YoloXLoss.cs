@@ -173,7 +173,7 @@ public sealed class YoloXLoss
         ArgumentNullException.ThrowIfNull(targets);
         if (levels.Count != strides.Length)
         {
-            throw new ArgumentException($"Expected {strides.Length} output levels, got {levels.Count}.", nameof(levels));
+            throw new ArgumentException($"Expected {strides.Length} output levels, got {levels.Count}.", "levelOutputs");
         }
         var batch = levels[0].shape[0];
         var height = levels[0].shape[2] * strides[0];
@@ -185,7 +185,13 @@ public sealed class YoloXLoss
             {
                 throw new ArgumentException(
                     $"Level {k} output has shape [{string.Join(", ", l.shape)}]; expected [{batch}, {5 + NumClasses}, H, W].",
-                    nameof(levels));
+                    "levelOutputs");
+            }
+            if (l.shape[2] * strides[k] != height || l.shape[3] * strides[k] != width)
+            {
+                throw new ArgumentException(
+                    $"Level {k} is {l.shape[2]}×{l.shape[3]}, which with stride {strides[k]} does not cover the {height}×{width} input of level 0.",
+                    "levelOutputs");
             }
         }
         if (targets.dim() != 3 || targets.shape[0] != batch || targets.shape[2] != 5)

@@ -130,12 +130,14 @@ public class YoloXLossEdgeCaseTests
     }
 
     [Fact]
-    public void Wrong_target_shape_throws()
+    public void Wrong_target_or_level_shapes_throw()
     {
         using var scope = torch.NewDisposeScope();
         var levels = SyntheticHead.Levels(2, Size, Classes, seed: 8);
         Assert.Throws<ArgumentException>(() => Compute(levels, torch.zeros(2, 10, 4)));
         Assert.Throws<ArgumentException>(() => Compute(levels, torch.zeros(3, 10, 5)));
+        Assert.Throws<ArgumentException>(() => Compute([levels[0], levels[2], levels[1]], torch.zeros(2, 10, 5)));
+        Assert.Throws<ArgumentException>(() => Compute(levels[..2], torch.zeros(2, 10, 5)));
     }
 
     [Fact]
