@@ -12,6 +12,7 @@ namespace YoloX.Benchmarks;
 /// forward with the SimOTA loss → backward → SGD (nesterov) step; 8 random ground-truth boxes per image, no L1,
 /// 2 libtorch threads. Seconds per step, hence the short monitoring job.
 /// </summary>
+[MinColumn, MaxColumn, MedianColumn]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 5, invocationCount: 1)]
 public class TrainStepBenchmarks
 {
