@@ -178,6 +178,21 @@ public class YoloXLossEdgeCaseTests
         Assert.Equal(1.0, info.MatchedIoUs[0], 5);
     }
 
+    [Fact]
+    public void Loss_step_leaves_no_live_tensor_behind()
+    {
+        using var scope = torch.NewDisposeScope();
+        var levels = SyntheticHead.Levels(2, Size, Classes, seed: 11, requiresGrad: true);
+        var targets = SyntheticHead.Targets(8, SyntheticHead.RandomBoxes(6, Size, Classes, seed: 11), []);
+        var loss = new YoloXLoss(Classes, SyntheticHead.Strides, new YoloXLossOptions { UseL1 = true, CollectAssignments = true });
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using (var terms = loss.Compute(levels, targets))
+        {
+            terms.Total.backward();
+        }
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
     private static void AssertMatchesReference(float[][] boxes, int seed, out AssignmentInfo info)
     {
         using var scope = torch.NewDisposeScope();
