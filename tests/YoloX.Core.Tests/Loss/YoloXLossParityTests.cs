@@ -99,6 +99,38 @@ public class YoloXLossParityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Gradient_norms_with_L1_match_the_official_per_parameter_statistics()
+    {
+        using var model = NanoTrainGolden.CreateModel();
+        using var images = NanoTrainGolden.Images();
+        using var targets = NanoTrainGolden.Targets();
+        using (var terms = model.ComputeLoss(images, targets, useL1: true))
+        {
+            terms.Total.backward();
+        }
+        var stats = NanoTrainGolden.Case(useL1: true).GetProperty("grad_stats");
+        var worst = 0.0;
+        var count = 0;
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            var official = stats.GetProperty(name);
+            var l2 = official.GetProperty("l2").GetDouble();
+            var sum = official.GetProperty("sum").GetDouble();
+            var absSum = official.GetProperty("abs_sum").GetDouble();
+            using var grad = parameter.grad!.to(ScalarType.Float64);
+            var oursL2 = grad.norm().item<double>();
+            var relative = Math.Abs(oursL2 - l2) / l2;
+            worst = Math.Max(worst, relative);
+            Assert.True(relative <= 1e-3, $"{name}: |grad| {oursL2} vs official {l2}");
+            // The signed sum can cancel, so it is checked against the absolute sum.
+            Assert.True(Math.Abs(grad.sum().item<double>() - sum) <= 1e-3 * absSum, $"{name}: sum of grad differs");
+            count++;
+        }
+        Assert.Equal(330, count);
+        output.WriteLine($"worst relative error of a gradient L2 norm (use_l1=True): {worst:E3}");
+    }
+
+    [Fact]
     public void Train_mode_loss_forward_updates_batch_norm_running_stats_like_the_official_forward()
     {
         using var model = NanoTrainGolden.CreateModel();
