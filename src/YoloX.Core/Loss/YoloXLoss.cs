@@ -52,11 +52,10 @@ public sealed class YoloXLoss
     /// <exception cref="NonFiniteLossException">A term is NaN or infinite and <see cref="YoloXLossOptions.ThrowOnNonFinite"/> is on.</exception>
     public LossTerms Compute(IReadOnlyList<Tensor> levelOutputs, Tensor targets)
     {
-        var (batch, imageHeight, imageWidth) = CheckShapes(levelOutputs, targets);
+        var (_, imageHeight, imageWidth) = CheckShapes(levelOutputs, targets);
         using var scope = torch.NewDisposeScope();
         var sizes = levelOutputs.Select(l => (l.shape[2], l.shape[3])).ToArray();
         var outputs = torch.cat(levelOutputs.Select(l => l.flatten(2)).ToArray(), 2).permute(0, 2, 1); // [B, N, 5 + C]
-        var anchorCount = outputs.shape[1];
         var (grid, stride) = AnchorPoints.Build(sizes, strides, outputs.dtype, outputs.device);
         var raw = outputs[.., .., ..4];
         var boxes = torch.cat([(raw[.., .., ..2] + grid) * stride, raw[.., .., 2..4].exp() * stride], 2);
@@ -67,11 +66,25 @@ public sealed class YoloXLoss
         var valid = ValidRows(gt, imageHeight, imageWidth);
         var gtCounts = valid.sum(1).cpu().data<long>().ToArray();
 
-        var centres = ((grid[0] + 0.5) * stride[0]).to(ScalarType.Float32);
-        var anchorStrides = stride[0, .., 0].to(ScalarType.Float32);
+        var (targetsPerImage, infos) = AssignBatch(gt, valid, gtCounts, boxes, obj, cls, grid[0], stride[0]);
+        var terms = Losses(targetsPerImage, boxes, obj, cls, raw, gtCounts.Sum(), infos);
+        if (Options.ThrowOnNonFinite)
+        {
+            terms.EnsureFinite();
+        }
+        return terms.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Runs SimOTA on each image (per-image loop; everything inside is vectorised) and gathers the targets.</summary>
+    private (ImageTargets Targets, List<AssignmentInfo>? Infos) AssignBatch(Tensor gt, Tensor valid, long[] gtCounts,
+        Tensor boxes, Tensor obj, Tensor cls, Tensor grid, Tensor stride)
+    {
+        var anchorCount = boxes.shape[1];
+        var centres = ((grid + 0.5) * stride).to(ScalarType.Float32);
+        var anchorStrides = stride[.., 0].to(ScalarType.Float32);
         var targetsPerImage = new ImageTargets(NumClasses, Options.UseL1);
-        var infos = Options.CollectAssignments ? new List<AssignmentInfo>(batch) : null;
-        for (var b = 0; b < batch; b++)
+        var infos = Options.CollectAssignments ? new List<AssignmentInfo>(gtCounts.Length) : null;
+        for (var b = 0; b < gtCounts.Length; b++)
         {
             if (gtCounts[b] == 0)
             {
@@ -84,17 +97,11 @@ public sealed class YoloXLoss
             var gtClasses = imageGt[.., 0].to(ScalarType.Int64);
             var assignment = assigner.Assign(gtBoxes, gtClasses, boxes[b].detach(), cls[b].detach(), obj[b].detach(),
                 centres, anchorStrides);
-            targetsPerImage.Add(b * anchorCount, assignment, gtBoxes, gtClasses, grid[0], stride[0]);
+            targetsPerImage.Add(b * anchorCount, assignment, gtBoxes, gtClasses, grid, stride);
             infos?.Add(assignment.ToInfo(rows.cpu().data<long>().ToArray(),
                 gtClasses.index_select(0, assignment.MatchedGtIndices).cpu().data<long>().ToArray()));
         }
-
-        var terms = Losses(targetsPerImage, boxes, obj, cls, raw, gtCounts.Sum(), infos);
-        if (Options.ThrowOnNonFinite)
-        {
-            terms.EnsureFinite();
-        }
-        return terms.MoveToOuterDisposeScope();
+        return (targetsPerImage, infos);
     }
 
     private LossTerms Losses(ImageTargets t, Tensor boxes, Tensor obj, Tensor cls, Tensor raw, long numGts,
