@@ -5,6 +5,11 @@ using static TorchSharp.torch;
 
 namespace YoloX.Core.Tests.Loss;
 
+/// <summary>Runs alone: the model's initialisation draws from libtorch's global generator, which parallel tests also use.</summary>
+[CollectionDefinition(nameof(GlobalRandomCollection), DisableParallelization = true)]
+public sealed class GlobalRandomCollection;
+
+[Collection(nameof(GlobalRandomCollection))]
 public class YoloXLossTrainingTests(ITestOutputHelper output)
 {
     private const int Steps = 50;
