@@ -113,6 +113,34 @@ public sealed class YoloXModel : nn.Module<Tensor, Tensor>
     /// <summary>Number of trainable parameter elements.</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
+    /// <summary>
+    /// Training loss of a batch (official train-mode <c>model(images, targets)</c>): forward, then SimOTA assignment and
+    /// the YOLOX loss. Put the model in train mode first; <c>Total.backward()</c> the result and dispose it.
+    /// </summary>
+    /// <param name="images">Images <c>[B, 3, H, W]</c>.</param>
+    /// <param name="targets">Padded targets <c>[B, M, 5]</c> (class, cx, cy, w, h in input pixels; zero rows are padding).</param>
+    /// <param name="useL1">Adds the L1 loss of the raw box regressions.</param>
+    public Loss.LossTerms ComputeLoss(Tensor images, Tensor targets, bool useL1 = false) =>
+        ComputeLoss(images, targets, new Loss.YoloXLossOptions { UseL1 = useL1 });
+
+    /// <summary>Training loss of a batch with explicit loss settings (see <see cref="ComputeLoss(Tensor, Tensor, bool)"/>).</summary>
+    public Loss.LossTerms ComputeLoss(Tensor images, Tensor targets, Loss.YoloXLossOptions options)
+    {
+        ValidateImages(images);
+        var levels = ForwardLevels(images);
+        try
+        {
+            return new Loss.YoloXLoss(NumClasses, Config.Strides, options).Compute(levels, targets);
+        }
+        finally
+        {
+            foreach (var level in levels)
+            {
+                level.Dispose();
+            }
+        }
+    }
+
     private void ValidateImages(Tensor images)
     {
         var maxStride = Config.Strides.Max();
