@@ -18,6 +18,7 @@ public class DetectBenchmarks
 {
     private const int Threads = 2;
     private YoloXDetector _detector = null!;
+    private YoloXDetector _torchDetector = null!;
     private SKBitmap _image = null!;
     private byte[] _jpeg = null!;
     private InferenceSession _session = null!;
@@ -35,6 +36,8 @@ public class DetectBenchmarks
     {
         _detector = YoloXBuilder.Create().WithWeights(SharedAssets.NanoOnnx)
             .UseOnnxRuntime(new OnnxRuntimeOptions(IntraOpThreads: Threads)).BuildDetector();
+        TorchSharp.torch.set_num_threads(Threads);
+        _torchDetector = YoloXBuilder.Create().WithWeights(SharedAssets.NanoOnnx).UseTorch("cpu").BuildDetector();
         _jpeg = File.ReadAllBytes(SharedAssets.DogJpg);
         _image = ImageDecoder.Decode(_jpeg);
         _tensor = new float[3 * 416 * 416];
@@ -53,6 +56,7 @@ public class DetectBenchmarks
     public void Cleanup()
     {
         _detector.Dispose();
+        _torchDetector.Dispose();
         _image.Dispose();
         _input.Dispose();
         _output.Dispose();
@@ -67,6 +71,10 @@ public class DetectBenchmarks
     /// <summary>The detector on decoded pixels: letterbox + tensor fill + run + grid decode + NMS + mapping.</summary>
     [Benchmark]
     public int Detect() => _detector.Detect(_image).Detections.Count;
+
+    /// <summary>The same <see cref="Detect"/> on the TorchSharp backend (weights imported from the same ONNX file).</summary>
+    [Benchmark]
+    public int DetectTorch() => _torchDetector.Detect(_image).Detections.Count;
 
     /// <summary>Letterbox and tensor fill only.</summary>
     [Benchmark]

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using YoloX.Core;
 using YoloX.Core.Weights;
@@ -80,20 +79,22 @@ public sealed class TorchBackend : IInferenceBackend
         using var scope = torch.NewDisposeScope();
         using var inference = torch.inference_mode();
         var images = ToTensor(input[..(batchSize * d.InputLength)], [batchSize, 3, d.InputHeight, d.InputWidth]);
-        var result = model.call(images.to(device)).cpu().contiguous();
+        // A channels-last (NHWC) input lets libtorch's oneDNN convolutions stay in NHWC end to end: measured 1.7x
+        // faster for Nano@416 and 1.3x for S@640 on CPU (docs/performance.md); the values are the same.
+        var nhwc = images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        var result = model.call(nhwc.to(device)).cpu().contiguous();
         result.data<float>().CopyTo(output.Span[..(batchSize * d.OutputLength)]);
     }
 
     /// <inheritdoc />
     public void Dispose() => model.Dispose();
 
+    /// <summary>Copies the input into a new CPU tensor without an intermediate managed array.</summary>
     private static Tensor ToTensor(ReadOnlyMemory<float> data, long[] shape)
     {
-        if (MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length)
-        {
-            return torch.tensor(segment.Array, shape);
-        }
-        return torch.tensor(data.ToArray(), shape);
+        var tensor = torch.empty(shape, ScalarType.Float32);
+        tensor.data<float>().CopyFrom(data.Span);
+        return tensor;
     }
 
     private static Device ParseDevice(string device)
