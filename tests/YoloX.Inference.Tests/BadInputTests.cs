@@ -131,14 +131,17 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void Builder_is_immutable_and_torch_backend_says_it_is_not_wired_yet()
+    public void Builder_is_immutable_each_method_returns_a_new_builder()
     {
         var baseBuilder = YoloXBuilder.Create().WithWeights(SharedAssets.NanoOnnx);
         var strict = baseBuilder.WithThresholds(0.9f, 0.5f);
+        var torchBuilder = baseBuilder.UseTorch("cpu");
         Assert.Equal(0.3f, baseBuilder.BuildOptions().Postprocess.Confidence);
         Assert.Equal(0.9f, strict.BuildOptions().Postprocess.Confidence);
-        var e = Assert.Throws<NotSupportedException>(() => baseBuilder.UseTorch("cpu").BuildDetector());
-        Assert.Contains("TorchSharp backend", e.Message);
+        using var onnx = baseBuilder.BuildDetector();
+        using var torch = torchBuilder.BuildDetector();
+        Assert.StartsWith("onnxruntime", onnx.Model.Backend);
+        Assert.StartsWith("torch", torch.Model.Backend);
     }
 
     [Fact]
