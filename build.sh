@@ -2,7 +2,8 @@
 # YoloX.NET build entry point. Every target first runs the idempotent native prerequisite (eng/setup-native.sh).
 #   ./build.sh setup    native prerequisite only (libstdc++ with GLIBCXX_3.4.32 for TorchSharp)
 #   ./build.sh build    restore + build the solution (Release)
-#   ./build.sh test     build + run the test suite (fast tests; slow end-to-end tests carry Category=Slow)
+#   ./build.sh test       build + run the whole test suite (what CI runs)
+#   ./build.sh test-fast  only the fast tests (end-to-end tests carry the trait Category=Slow)
 #   ./build.sh test-slow  only the slow end-to-end tests
 #   ./build.sh detect [images...] [yolox detect options]   detect with the official YOLOX-Nano weights
 #   ./build.sh bench [BenchmarkDotNet args]                 run the benchmarks
@@ -21,25 +22,42 @@ bash eng/setup-native.sh
 
 # NU1603 (a transitive package resolved at a higher version than asked, e.g. Google.Protobuf under TorchSharp) stays a
 # warning: the command-line -warnaserror would otherwise override WarningsNotAsErrors in Directory.Build.props.
-build() { dotnet build YoloX.sln -c Release -warnaserror -warnnotaserror:NU1603 "$@"; }
+build() { dotnet build YoloX.sln -c Release -nologo -warnaserror -warnnotaserror:NU1603 "$@"; }
+
+# Runs the tests matching a filter and closes with one plain "N passed, N failed, N skipped" line.
+run_tests() {
+  local filter="$1"; shift
+  local log; log=$(mktemp)
+  local status=0
+  dotnet test YoloX.sln -c Release --no-build --filter "$filter" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+  awk '/^ +Passed: [0-9]+$/ {p += $2} /^ +Failed: [0-9]+$/ {f += $2} /^ +Skipped: [0-9]+$/ {s += $2}
+       END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$log"
+  rm -f "$log"
+  return $status
+}
 
 case "$target" in
   setup) ;;
   build) build ;;
   test)
+    # Everything, end-to-end tests included (the whole suite takes about a minute on 2 cores).
     build
-    dotnet test YoloX.sln -c Release --no-build --filter "Category!=Slow" --logger "console;verbosity=normal" "$@" ;;
+    run_tests "FullyQualifiedName~YoloX" "$@" ;;
+  test-fast)
+    build
+    run_tests "Category!=Slow" "$@" ;;
   test-slow)
     build
-    dotnet test YoloX.sln -c Release --no-build --filter "Category=Slow" --logger "console;verbosity=normal" "$@" ;;
+    run_tests "Category=Slow" "$@" ;;
   detect)
-    build
-    if [ $# -eq 0 ]; then set -- "$YOLOX_SHARED/assets/images/dog.jpg"; fi
+    build -v quiet -clp:ErrorsOnly
+    # No image given (none, or only options): the official demo image.
+    if [ $# -eq 0 ] || [ "${1#-}" != "$1" ]; then set -- "$YOLOX_SHARED/assets/images/dog.jpg" "$@"; fi
     has_weights=0
     for a in "$@"; do [ "$a" = "--weights" ] && has_weights=1; done
     [ $has_weights = 1 ] || set -- "$@" --weights yolox_nano.onnx
     dotnet src/YoloX.Cli/bin/Release/net10.0/yolox.dll detect "$@" ;;
   bench)
     dotnet run -c Release --project benchmarks/YoloX.Benchmarks -- "$@" ;;
-  *) echo "unknown target '$target' (setup|build|test|test-slow|detect|bench)" >&2; exit 2 ;;
+  *) echo "unknown target '$target' (setup|build|test|test-fast|test-slow|detect|bench)" >&2; exit 2 ;;
 esac
