@@ -98,14 +98,16 @@ public sealed class DatasetAndEvalCommandTests : IDisposable
         Assert.Contains("bad.json:2", error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Theory]
     [Trait("Category", "Slow")]
-    public void Eval_of_official_nano_onnx_on_coco128_reproduces_the_recorded_statistics()
+    [InlineData("onnx")]
+    [InlineData("torch")]
+    public void Eval_of_official_nano_onnx_on_coco128_reproduces_the_recorded_statistics(string backend)
     {
-        var json = Path.Combine(_dir, "nano.json");
+        var json = Path.Combine(_dir, $"nano-{backend}.json");
         var (exit, output, error) = CliRunner.Run("eval", "--weights", SharedAssets.NanoOnnx,
             "--dataset", SharedAssets.Asset("datasets/coco128"), "--format", "coco", "--conf", "0.001", "--nms", "0.65",
-            "--input-size", "416", "--json", json);
+            "--input-size", "416", "--backend", backend, "--json", json);
         Assert.True(exit == 0, error);
         Assert.Contains("detecting [", error, StringComparison.Ordinal);
         Assert.Contains("Average Precision", output, StringComparison.Ordinal);
