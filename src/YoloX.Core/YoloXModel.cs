@@ -65,30 +65,22 @@ public sealed class YoloXModel : nn.Module<Tensor, Tensor>
     public Tensor[] ForwardFeatures(Tensor images) => backbone.call(images);
 
     /// <summary>Raw per-level head outputs <c>[B, 5 + C, H, W]</c> (what the loss consumes).</summary>
-    public Tensor[] ForwardLevels(Tensor images)
-    {
-        var features = backbone.call(images);
-        try
-        {
-            return head.ForwardLevels(features);
-        }
-        finally
-        {
-            foreach (var f in features)
-            {
-                f.Dispose();
-            }
-        }
-    }
+    public Tensor[] ForwardLevels(Tensor images) => WithFeatures(images, head.ForwardLevels);
 
     /// <summary>Inference output <c>[B, N, 5 + C]</c>; decoded unless <see cref="YOLOXHead.DecodeInInference"/> is off.</summary>
     public override Tensor forward(Tensor images)
     {
         ValidateImages(images);
+        return WithFeatures(images, head.call);
+    }
+
+    /// <summary>Runs the neck, hands its features to <paramref name="useFeatures"/>, then frees them.</summary>
+    private T WithFeatures<T>(Tensor images, Func<Tensor[], T> useFeatures)
+    {
         var features = backbone.call(images);
         try
         {
-            return head.call(features);
+            return useFeatures(features);
         }
         finally
         {

@@ -90,25 +90,9 @@ internal static class DetectCommand
         }
     }
 
-    private static YoloXBuilder CreateBuilder(Settings s)
-    {
-        var builder = YoloXBuilder.Create().WithThresholds(s.Confidence, s.Nms);
-        if (s.Model is { } m && OfficialWeights.TryParsePreset(m, out var preset))
-        {
-            builder = builder.WithModel(preset);
-        }
-        if (s.Weights is { } w)
-        {
-            builder = builder.WithWeights(w);
-        }
-        if (s.InputSize is { } size)
-        {
-            builder = builder.WithInputSize(size);
-        }
-        return s.Backend == "torch"
-            ? builder.UseTorch()
-            : builder.UseOnnxRuntime(new OnnxRuntimeOptions(IntraOpThreads: s.Threads));
-    }
+    private static YoloXBuilder CreateBuilder(Settings s) =>
+        new DetectorSettings(s.Weights, s.Model, s.Backend, s.Confidence, s.Nms, s.InputSize, s.Threads)
+            .ApplyTo(YoloXBuilder.Create());
 
     private static DetectionResult DetectOne(YoloXDetector detector, string path, string? saveDir, CancellationToken ct)
     {

@@ -135,28 +135,11 @@ internal static class EvalCommand
         public void Report(EvaluationProgress value) => bar.Report((value.Done, value.Total));
     }
 
-    private static YoloXBuilder CreateBuilder(Settings s)
-    {
+    private static YoloXBuilder CreateBuilder(Settings s) =>
         // YOLOX's evaluation keeps every box that survives NMS (COCOeval then keeps 100 per image and class) and does
         // not clip boxes to the image.
-        var builder = YoloXBuilder.Create().WithThresholds(s.Confidence, s.Nms).WithMaxDetections(100_000)
-            .WithBoxClipping(false);
-        if (s.Model is { } m && OfficialWeights.TryParsePreset(m, out var preset))
-        {
-            builder = builder.WithModel(preset);
-        }
-        if (s.Weights is { } w)
-        {
-            builder = builder.WithWeights(w);
-        }
-        if (s.InputSize is { } size)
-        {
-            builder = builder.WithInputSize(size);
-        }
-        return s.Backend == "torch"
-            ? builder.UseTorch()
-            : builder.UseOnnxRuntime(new OnnxRuntimeOptions(IntraOpThreads: s.Threads));
-    }
+        new DetectorSettings(s.Weights, s.Model, s.Backend, s.Confidence, s.Nms, s.InputSize, s.Threads)
+            .ApplyTo(YoloXBuilder.Create().WithMaxDetections(100_000).WithBoxClipping(false));
 
     private static void PrintVoc(TextWriter output, DetectionDataset data, IReadOnlyList<CocoDetection> results)
     {

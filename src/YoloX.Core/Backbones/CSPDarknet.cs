@@ -44,14 +44,7 @@ public sealed class CSPDarknet : Backbone
     public override IReadOnlyList<long> OutChannels { get; }
 
     /// <inheritdoc />
-    public override Tensor[] forward(Tensor input)
-    {
-        using var scope = torch.NewDisposeScope();
-        var x3 = dark3.call(dark2.call(stem.call(input)));
-        var x4 = dark4.call(x3);
-        var x5 = dark5.call(x4);
-        return [x3.MoveToOuterDisposeScope(), x4.MoveToOuterDisposeScope(), x5.MoveToOuterDisposeScope()];
-    }
+    public override Tensor[] forward(Tensor input) => RunStages(input, stem, dark2, dark3, dark4, dark5);
 
     private static Sequential Stage(long inChannels, long outChannels, int n, bool depthwise, Activation activation) =>
         nn.Sequential(

@@ -44,14 +44,7 @@ public sealed class Darknet : Backbone
     public override IReadOnlyList<long> OutChannels { get; }
 
     /// <inheritdoc />
-    public override Tensor[] forward(Tensor input)
-    {
-        using var scope = torch.NewDisposeScope();
-        var x3 = dark3.call(dark2.call(stem.call(input)));
-        var x4 = dark4.call(x3);
-        var x5 = dark5.call(x4);
-        return [x3.MoveToOuterDisposeScope(), x4.MoveToOuterDisposeScope(), x5.MoveToOuterDisposeScope()];
-    }
+    public override Tensor[] forward(Tensor input) => RunStages(input, stem, dark2, dark3, dark4, dark5);
 
     /// <summary>A strided 3×3 convolution doubling the channels, then <paramref name="blocks"/> residual layers.</summary>
     private static nn.Module<Tensor, Tensor>[] GroupLayer(long inChannels, int blocks, long stride) =>
