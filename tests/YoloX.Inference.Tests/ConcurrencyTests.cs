@@ -6,10 +6,15 @@ namespace YoloX.Inference.Tests;
 
 public sealed class ConcurrencyTests
 {
-    [Fact]
-    public void Concurrent_Detect_on_one_detector_gives_the_sequential_results()
+    [Theory]
+    [InlineData("onnx")]
+    [InlineData("torch")]
+    public void Concurrent_Detect_on_one_detector_gives_the_sequential_results(string backend)
     {
-        using var detector = OnnxDetectorTests.BuildNano(confidence: 0.05f);
+        using var detector = backend == "onnx"
+            ? OnnxDetectorTests.BuildNano(confidence: 0.05f)
+            : YoloXBuilder.Create().WithModel(YoloX.Core.YoloXPreset.Nano).WithWeights(SharedAssets.NanoOnnx)
+                .UseTorch().WithThresholds(0.05f, 0.45f).BuildDetector();
         using var dog = ImageDecoder.Decode(SharedAssets.DogJpg);
         using var flipped = Flip(dog);
         SKBitmap[] images = [dog, flipped];
