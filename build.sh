@@ -11,6 +11,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
+# dotnet keeps its NuGet cache and first-run state under $HOME; a bare CI environment may not set it.
+export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export YOLOX_SHARED="${YOLOX_SHARED:-$(cd "$here/.." && pwd)/shared}"
 export YOLOX_WEIGHTS_DIR="${YOLOX_WEIGHTS_DIR:-$YOLOX_SHARED/assets/weights}"
