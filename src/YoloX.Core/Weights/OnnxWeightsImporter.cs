@@ -45,6 +45,13 @@ public static class OnnxWeightsImporter
         }
     }
 
+    /// <summary>Loads the graph onto the fused model of <paramref name="preset"/>, with the graph's class count.</summary>
+    public static (YoloXModel Model, OnnxModelInfo Info) Load(string path, YoloXPreset preset)
+    {
+        var graph = ReadGraph(path);
+        return Load(path, YoloXConfig.FromPreset(preset, ClassCount(graph, path)));
+    }
+
     /// <summary>The fused model's convolutions in the order a forward pass runs them.</summary>
     public static IReadOnlyList<Conv2d> ConvolutionsInExecutionOrder(YoloXModel model)
     {

@@ -121,8 +121,13 @@ public sealed class TorchBackend : IInferenceBackend
         {
             if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             {
-                var config = preset is { } p ? YoloXConfig.FromPreset(p, numClasses ?? 80) : null;
-                return (OnnxWeightsImporter.Load(path, config).Model, null);
+                var imported = (preset, numClasses) switch
+                {
+                    ({ } p, { } n) => OnnxWeightsImporter.Load(path, YoloXConfig.FromPreset(p, n)),
+                    ({ } p, null) => OnnxWeightsImporter.Load(path, p),
+                    _ => OnnxWeightsImporter.Load(path),
+                };
+                return (imported.Model, null);
             }
             if (IsZip(path))
             {
