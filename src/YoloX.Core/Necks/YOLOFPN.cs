@@ -9,6 +9,8 @@ namespace YoloX.Core.Necks;
 /// <summary>
 /// YOLOFPN: the YOLOv3 top-down FPN over <see cref="Darknet"/> (LeakyReLU), used by the YOLOX-Darknet53 model.
 /// </summary>
+/// <remarks>Field names are the official module names (<c>lateral_conv0</c>, <c>C3_p4</c>, ...), so state_dict keys match
+/// official checkpoints.</remarks>
 public sealed class YOLOFPN : FeaturePyramid
 {
     private readonly Darknet backbone;

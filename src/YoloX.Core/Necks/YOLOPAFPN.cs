@@ -9,6 +9,8 @@ namespace YoloX.Core.Necks;
 /// YOLOPAFPN: the path-aggregation FPN of YOLOX over a <see cref="CSPDarknet"/> — a top-down pass (lateral 1×1
 /// convolutions, upsampling, CSP layers) then a bottom-up pass (strided convolutions, CSP layers).
 /// </summary>
+/// <remarks>Field names are the official module names (<c>lateral_conv0</c>, <c>C3_p4</c>, ...), so state_dict keys match
+/// official checkpoints.</remarks>
 public sealed class YOLOPAFPN : FeaturePyramid
 {
     private readonly Backbone backbone;
