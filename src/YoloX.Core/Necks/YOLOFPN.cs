@@ -9,7 +9,7 @@ namespace YoloX.Core.Necks;
 /// <summary>
 /// YOLOFPN: the YOLOv3 top-down FPN over <see cref="Darknet"/> (LeakyReLU), used by the YOLOX-Darknet53 model.
 /// </summary>
-/// <remarks>Field names are the official module names (<c>lateral_conv0</c>, <c>C3_p4</c>, ...), so state_dict keys match
+/// <remarks>Field names are the official module names (<c>out1_cbl</c>, <c>out2</c>, ...), so state_dict keys match
 /// official checkpoints.</remarks>
 public sealed class YOLOFPN : FeaturePyramid
 {
