@@ -21,6 +21,7 @@ target="${1:-build}"
 shift || true
 
 bash eng/setup-native.sh
+bash eng/setup-system.sh
 
 # NU1603 (a transitive package resolved at a higher version than asked, e.g. Google.Protobuf under TorchSharp) stays a
 # warning: the command-line -warnaserror would otherwise override WarningsNotAsErrors in Directory.Build.props.
