@@ -45,38 +45,12 @@ public sealed record YoloXConfig
     /// <summary>Strides of the three output levels.</summary>
     public IReadOnlyList<int> Strides { get; init; } = [8, 16, 32];
 
-    /// <summary>Parameter count of the preset's model with 80 classes, as published.</summary>
-    public static long OfficialParameterCount(YoloXPreset preset) => preset switch
-    {
-        YoloXPreset.Nano => 912_159,
-        YoloXPreset.Tiny => 5_055_855,
-        YoloXPreset.S => 8_968_255,
-        YoloXPreset.M => 25_326_495,
-        YoloXPreset.L => 54_208_895,
-        YoloXPreset.X => 99_071_455,
-        YoloXPreset.Darknet53 => 63_724_767,
-        _ => throw new ArgumentOutOfRangeException(nameof(preset)),
-    };
+    /// <summary>Parameter count of the preset's model with 80 classes, as published (<see cref="YoloXPresetInfo"/>).</summary>
+    public static long OfficialParameterCount(YoloXPreset preset) => YoloXPresetInfo.Get(preset).OfficialParameterCount;
 
     /// <summary>The official configuration of a preset, with <paramref name="numClasses"/> classes.</summary>
-    public static YoloXConfig FromPreset(YoloXPreset preset, int numClasses = 80)
-    {
-        var config = preset switch
-        {
-            YoloXPreset.Nano => new YoloXConfig { Depth = 0.33, Width = 0.25, Depthwise = true, InputSize = 416 },
-            YoloXPreset.Tiny => new YoloXConfig { Depth = 0.33, Width = 0.375, InputSize = 416 },
-            YoloXPreset.S => new YoloXConfig { Depth = 0.33, Width = 0.50 },
-            YoloXPreset.M => new YoloXConfig { Depth = 0.67, Width = 0.75 },
-            YoloXPreset.L => new YoloXConfig { Depth = 1.0, Width = 1.0 },
-            YoloXPreset.X => new YoloXConfig { Depth = 1.33, Width = 1.25 },
-            YoloXPreset.Darknet53 => new YoloXConfig
-            {
-                Architecture = YoloXArchitecture.Darknet53Fpn, Depth = 1.0, Width = 1.0, Activation = Activation.LeakyReLU,
-            },
-            _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "Unknown preset."),
-        };
-        return config with { Preset = preset, NumClasses = numClasses };
-    }
+    public static YoloXConfig FromPreset(YoloXPreset preset, int numClasses = 80) =>
+        YoloXPresetInfo.Get(preset).Config with { NumClasses = numClasses };
 
     /// <summary>Parses a preset name such as <c>nano</c>, <c>yolox-s</c>, <c>yolox_l</c> or <c>darknet53</c>.</summary>
     public static bool TryParsePreset(string name, out YoloXPreset preset)

@@ -16,14 +16,17 @@ public enum WeightsFormat
 public static class OfficialWeights
 {
     /// <summary>SHA-256 of official files whose bytes we have verified; other official files are not checked.</summary>
-    public static IReadOnlyDictionary<string, string> PinnedSha256 { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["yolox_nano.onnx"] = "4903c9058f6e2553834e9905be1ae5d67e262cb6321964dbc57a49edc6fa10da",
-    };
+    public static IReadOnlyDictionary<string, string> PinnedSha256 { get; } = YoloXPresetInfo.All
+        .SelectMany(p => p.WeightFiles)
+        .Where(f => f.Sha256 is not null)
+        .ToDictionary(f => f.FileName, f => f.Sha256!, StringComparer.Ordinal);
 
     /// <summary>The official file name of <paramref name="preset"/> in <paramref name="format"/>, e.g. <c>yolox_nano.onnx</c>.</summary>
-    public static string FileName(YoloXPreset preset, WeightsFormat format) =>
-        $"yolox_{Stem(preset)}{(format == WeightsFormat.Onnx ? ".onnx" : ".pth")}";
+    public static string FileName(YoloXPreset preset, WeightsFormat format)
+    {
+        var info = YoloXPresetInfo.Get(preset);
+        return (format == WeightsFormat.Onnx ? info.OnnxFile : info.PyTorchFile).FileName;
+    }
 
     /// <summary>
     /// Maps an official name to its file name: a file name (<c>yolox_s.onnx</c>, <c>yolox_s.pth</c>), a model name
@@ -69,17 +72,5 @@ public static class OfficialWeights
     }
 
     /// <summary>The official test size of a preset: 416 for Nano and Tiny, 640 for the others.</summary>
-    public static int DefaultInputSize(YoloXPreset preset) => preset is YoloXPreset.Nano or YoloXPreset.Tiny ? 416 : 640;
-
-    private static string Stem(YoloXPreset preset) => preset switch
-    {
-        YoloXPreset.Nano => "nano",
-        YoloXPreset.Tiny => "tiny",
-        YoloXPreset.S => "s",
-        YoloXPreset.M => "m",
-        YoloXPreset.L => "l",
-        YoloXPreset.X => "x",
-        YoloXPreset.Darknet53 => "darknet",
-        _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, null),
-    };
+    public static int DefaultInputSize(YoloXPreset preset) => YoloXPresetInfo.Get(preset).InputSize;
 }
