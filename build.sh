@@ -7,6 +7,9 @@
 #   ./build.sh test-slow  only the slow end-to-end tests
 #   ./build.sh detect [images...] [yolox detect options]   detect with the official YOLOX-Nano weights
 #   ./build.sh bench [BenchmarkDotNet args]                 run the benchmarks
+#   ./build.sh pack        pack every package (libraries, the hosting package and the yolox tool) into artifacts/packages
+#   ./build.sh package-check  pack the libraries under a fresh pre-release version, then restore, build and run
+#                             samples/PackageConsumer against those packages (not the projects); part of 'test'
 # Settings: YOLOX_SHARED (shared material, default ../shared), YOLOX_WEIGHTS_DIR (default $YOLOX_SHARED/assets/weights).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,12 +42,42 @@ run_tests() {
   return $status
 }
 
+# The library packages (the yolox tool package carries libtorch for every platform, ~580 MB: packed by 'pack' only).
+libraries=(src/YoloX.Core src/YoloX.Inference src/YoloX.Training src/YoloX.Extensions.Hosting)
+
+pack_libraries() {
+  for p in "${libraries[@]}"; do
+    dotnet pack "$p" -c Release -nologo -v quiet -warnaserror -warnnotaserror:NU1603 -p:ContinuousIntegrationBuild=true "$@"
+  done
+}
+
+# A fresh pre-release version per run, so the NuGet cache can never hand the sample an older build of the same version.
+package_check() {
+  mkdir -p artifacts/packages
+  local version; version="$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' Directory.Build.props)-check.$(date +%s)"
+  # --no-build: pack what the Release build just made (the callers build first).
+  pack_libraries --no-build -p:VersionSuffix="${version#*-}"
+  dotnet build samples/PackageConsumer -c Release -nologo -v quiet -p:YoloXPackageVersion="$version" -p:WithHosting=true
+  dotnet samples/PackageConsumer/bin/Release/net10.0/PackageConsumer.dll \
+    "$YOLOX_SHARED/assets/images/dog.jpg" "$YOLOX_WEIGHTS_DIR/yolox_nano.onnx"
+  rm -f artifacts/packages/*-check.*.nupkg artifacts/packages/*-check.*.snupkg
+  echo "package check passed: samples/PackageConsumer ran on YoloX.* $version from artifacts/packages"
+}
+
 case "$target" in
   setup) ;;
+  pack)
+    mkdir -p artifacts/packages
+    pack_libraries "$@"
+    dotnet pack src/YoloX.Cli -c Release -nologo -v quiet -warnaserror -warnnotaserror:NU1603 -p:ContinuousIntegrationBuild=true "$@" ;;
+  package-check)
+    build
+    package_check ;;
   build) build ;;
   test)
     # Everything, end-to-end tests included (the whole suite takes about a minute on 2 cores).
     build
+    package_check
     run_tests "FullyQualifiedName~YoloX" "$@" ;;
   test-fast)
     build
@@ -62,5 +95,5 @@ case "$target" in
     dotnet src/YoloX.Cli/bin/Release/net10.0/yolox.dll detect "$@" ;;
   bench)
     dotnet run -c Release --project benchmarks/YoloX.Benchmarks -- "$@" ;;
-  *) echo "unknown target '$target' (setup|build|test|test-fast|test-slow|detect|bench)" >&2; exit 2 ;;
+  *) echo "unknown target '$target' (setup|build|test|test-fast|test-slow|detect|bench|pack|package-check)" >&2; exit 2 ;;
 esac

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using YoloX.Core;
 using YoloX.Inference.Backends;
 using YoloX.Inference.Processing;
@@ -85,6 +87,9 @@ public sealed class YoloXBuilder
     /// <summary>Most images per forward pass in batch calls (models with a dynamic batch).</summary>
     public YoloXBuilder WithMaxBatchSize(int size) => new(_s with { MaxBatchSize = size });
 
+    /// <summary>Logs weights resolution and model loading (what was loaded, from where, how long it took) to <paramref name="logger"/>.</summary>
+    public YoloXBuilder WithLogger(ILogger logger) => new(_s with { Logger = logger });
+
     /// <summary>Validates the settings and returns the detector options they describe.</summary>
     /// <exception cref="InvalidOperationException">The settings are invalid or contradict each other.</exception>
     public YoloXDetectorOptions BuildOptions()
@@ -106,6 +111,8 @@ public sealed class YoloXBuilder
     {
         var options = BuildOptions();
         var weights = WeightsName();
+        var logger = _s.Logger ?? NullLogger.Instance;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var format = _s.Backend == InferenceBackendKind.OnnxRuntime || weights.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? WeightsFormat.Onnx : WeightsFormat.PyTorch;
         var path = await new WeightsResolver(_s.Resolver)
@@ -113,10 +120,15 @@ public sealed class YoloXBuilder
         var request = new BackendRequest(
             path, _s.Preset, _s.InputSize,
             _s.Preset is { } p ? (OfficialWeights.DefaultInputSize(p), OfficialWeights.DefaultInputSize(p)) : null, _s.Device);
+        logger.LogDebug("Loading YOLOX weights {Weights} from {Path} with the {Backend} backend", weights, path, _s.Backend);
         var backend = CreateBackend(request);
         try
         {
-            return new YoloXDetector(backend, options);
+            var detector = new YoloXDetector(backend, options);
+            logger.LogInformation("Loaded {Source} ({Backend}, input {Width}x{Height}, {Classes} classes) in {Milliseconds:F0} ms",
+                detector.Model.Source, detector.Model.Backend, detector.Model.InputWidth, detector.Model.InputHeight,
+                detector.Model.ClassCount, clock.Elapsed.TotalMilliseconds);
+            return detector;
         }
         catch (ArgumentException e)
         {
@@ -226,5 +238,6 @@ public sealed class YoloXBuilder
         public bool ClassAgnostic { get; init; }
         public bool ClipBoxes { get; init; } = true;
         public int MaxBatchSize { get; init; } = 8;
+        public ILogger? Logger { get; init; }
     }
 }
