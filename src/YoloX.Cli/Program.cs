@@ -1,10 +1,32 @@
-using System.CommandLine;
 using YoloX.Cli.Commands;
+using YoloX.Cli.Rendering;
 
-// The `yolox` tool: each command lives in its own file under Commands/ and is added here.
-var root = new RootCommand("YoloX.NET: YOLOX object detection for .NET.");
-foreach (var command in CommandCatalog.All())
+// The `yolox` tool: each command lives in its own file under Commands/; CommandCatalog composes them.
+var root = CommandCatalog.CreateRoot();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && parse.GetResult(root.Options.OfType<System.CommandLine.Help.HelpOption>().First()) is null)
 {
-    root.Subcommands.Add(command);
+    // Usage errors: one line each and exit code 2, instead of the full help.
+    foreach (var e in parse.Errors)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+    }
+    Console.Error.WriteLine("(yolox --help lists the commands; yolox <command> --help shows options and examples)");
+    return 2;
 }
-return await root.Parse(args).InvokeAsync();
+try
+{
+    // Our own handler instead of System.CommandLine's stack trace: one line unless --verbose.
+    return await parse.InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("error: cancelled");
+    return 130;
+}
+catch (Exception e)
+{
+    var verbose = parse.GetResult(GlobalOptions.Verbose) is not null;
+    Console.Error.WriteLine(verbose ? e.ToString() : $"error: {e.Message}");
+    return 1;
+}

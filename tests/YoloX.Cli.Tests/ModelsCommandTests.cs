@@ -3,6 +3,7 @@ namespace YoloX.Cli.Tests;
 public class ModelsCommandTests
 {
     [Fact]
+    [Trait("Category", "Slow")]   // builds all seven models (the counts themselves are pinned fast in YoloX.Core.Tests)
     public void Models_prints_the_zoo_table_with_counted_params_and_flops_matching_the_official_print()
     {
         var (exit, output, error) = CliRunner.Run("models");

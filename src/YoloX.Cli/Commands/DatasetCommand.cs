@@ -1,3 +1,4 @@
+using YoloX.Cli.Rendering;
 using System.CommandLine;
 using System.Globalization;
 using YoloX.Training.Data;
@@ -9,7 +10,8 @@ internal static class DatasetCommand
 {
     public static Command Create()
     {
-        var command = new Command("dataset", "Check or convert detection datasets (COCO JSON, PASCAL VOC XML, YOLO txt).");
+        var command = HelpExamples.Add(new Command("dataset", "Check or convert detection datasets (COCO JSON, PASCAL VOC XML, YOLO txt)."),
+            "yolox dataset check datasets/bccd", "yolox dataset convert --help");
         command.Subcommands.Add(CreateCheck());
         command.Subcommands.Add(CreateConvert());
         return command;
@@ -78,7 +80,8 @@ internal static class DatasetCommand
             {
                 var (format, options) = source.Resolve(parse, parse.GetValue(path)!);
                 output.WriteLine($"format: {format.ToString().ToLowerInvariant()}");
-                var report = DatasetValidator.Check(parse.GetValue(path)!, format, options, new ProgressBar(error, "checking"));
+                var report = CliProgress.Run(error, "checking", GlobalOptions.IsQuiet(parse),
+                    bar => DatasetValidator.Check(parse.GetValue(path)!, format, options, bar));
                 output.Write(report.Format());
                 return report.IsValid ? 0 : 1;
             }

@@ -1,3 +1,4 @@
+using YoloX.Cli.Rendering;
 using System.CommandLine;
 using System.Globalization;
 using SkiaSharp;
@@ -35,6 +36,9 @@ internal static class DetectCommand
         {
             images, weights, model, backend, conf, nms, inputSize, json, saveDir, threads,
         };
+        HelpExamples.Add(command,
+            "yolox detect dog.jpg --weights yolox_nano.onnx",
+            "yolox detect images/*.jpg --weights yolox_s.pth --model s --backend torch --save-dir out --json out/dets.json");
         command.SetAction((parse, ct) => Task.FromResult(Run(parse, new Settings(
             parse.GetValue(images)!, parse.GetValue(weights), parse.GetValue(model), parse.GetValue(backend)!,
             parse.GetValue(conf), parse.GetValue(nms), parse.GetValue(inputSize), parse.GetValue(json),

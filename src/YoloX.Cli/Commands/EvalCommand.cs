@@ -1,3 +1,4 @@
+using YoloX.Cli.Rendering;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -39,6 +40,9 @@ internal static class EvalCommand
             weights, dataset, model, backend, conf, nms, inputSize, json, detections, saveDetections, voc, threads,
         };
         source.AddTo(command);
+        HelpExamples.Add(command,
+            "yolox eval --weights yolox_nano.onnx --dataset coco128 --format coco --conf 0.001 --nms 0.65",
+            "yolox eval --weights mine.safetensors --backend torch --dataset datasets/bccd --format voc --voc");
         command.SetAction((parse, ct) => Task.FromResult(Run(parse, ct, new Settings(
             parse.GetValue(weights), parse.GetValue(dataset)!, parse.GetValue(model), parse.GetValue(backend)!,
             parse.GetValue(conf), parse.GetValue(nms), parse.GetValue(inputSize), parse.GetValue(json),
@@ -71,7 +75,7 @@ internal static class EvalCommand
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dataset: {data.Source} ({format.ToString().ToLowerInvariant()}, {data.Images.Count} images, {data.Annotations.Count} boxes, {data.ClassNames.Count} classes)"));
-            var results = s.Detections is { } file ? CocoResultsFile.Read(file) : Detect(s, data, output, error, ct);
+            var results = s.Detections is { } file ? CocoResultsFile.Read(file) : Detect(s, data, output, error, ct, GlobalOptions.IsQuiet(parse));
             if (results is null)
             {
                 return 1;
@@ -110,7 +114,7 @@ internal static class EvalCommand
     }
 
     private static IReadOnlyList<CocoDetection>? Detect(
-        Settings s, DetectionDataset data, TextWriter output, TextWriter error, CancellationToken ct)
+        Settings s, DetectionDataset data, TextWriter output, TextWriter error, CancellationToken ct, bool quiet = false)
     {
         if (s.Weights is null && s.Model is null)
         {
@@ -124,13 +128,12 @@ internal static class EvalCommand
         {
             error.WriteLine($"warning: the model has {detector.Model.ClassCount} classes, the dataset {data.ClassNames.Count}; classes are matched by index");
         }
-        var bar = new ProgressBar(error, "detecting");
-        return DatasetEvaluation.Detect(data, path => detector.Detect(path).Detections,
-            new Progress(bar), ct);
+        return CliProgress.Run(error, "detecting", quiet, bar => DatasetEvaluation.Detect(data, path => detector.Detect(path).Detections,
+            new Progress(bar), ct));
     }
 
     /// <summary>Forwards pipeline progress to the bar synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class Progress(ProgressBar bar) : IProgress<EvaluationProgress>
+    private sealed class Progress(IProgress<(int Done, int Total)> bar) : IProgress<EvaluationProgress>
     {
         public void Report(EvaluationProgress value) => bar.Report((value.Done, value.Total));
     }

@@ -13,17 +13,11 @@ internal static class ModelsCommand
     public static Command Create()
     {
         var published = new Option<bool>("--published") { Description = "Show the published numbers only (skip building each model to count it)." };
-        var command = new Command("models", """
-            The YOLOX model zoo: input size, parameters and GFLOPs (counted from our model at its input size, the way
-            the official get_model_info counts them), the official COCO val2017 AP and the seed's (MindYOLO) AP.
-
-            Examples:
-              yolox models
-              yolox models --published
-            """)
+        var command = HelpExamples.Add(new Command("models",
+            "The YOLOX model zoo: input size, parameters and GFLOPs counted from our models (as the official get_model_info counts them), official and seed COCO AP.")
         {
             published,
-        };
+        }, "yolox models", "yolox models --published");
         command.SetAction((parse, ct) => Task.FromResult(Run(parse, parse.GetValue(published), ct)));
         return command;
     }
