@@ -45,6 +45,10 @@ internal static class ModelsCommand
                 Markup.Escape($"{info.OnnxFile.FileName}, {info.PyTorchFile.FileName}"));
         }
         console.Write(table);
+        if (GlobalOptions.IsQuiet(parse))
+        {
+            return 0;
+        }
         console.WriteLine(publishedOnly
             ? "params and GFLOPs as published in the official README."
             : "params and GFLOPs counted from the model: 2 × (conv MACs + bias adds + 2·BN + LeakyReLU elements), as get_model_info.");

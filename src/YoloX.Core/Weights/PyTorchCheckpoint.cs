@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Collections;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -82,6 +83,32 @@ public static class PyTorchCheckpoint
                 t.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Load(YoloXModel, string, bool)"/> that also logs to <paramref name="logger"/>: a warning for each
+    /// skipped tensor (shape mismatch), and for missing and unexpected keys.
+    /// </summary>
+    public static LoadReport Load(YoloXModel model, string path, bool skipMismatchedShapes, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        var report = Load(model, path, skipMismatchedShapes);
+        foreach (var key in report.ShapeMismatches)
+        {
+            logger.LogWarning("{Path}: skipped checkpoint tensor {Key} (its shape differs from the model's)", path, key);
+        }
+        if (report.Missing.Count > 0)
+        {
+            logger.LogWarning("{Path}: {Count} model tensor(s) not in the checkpoint keep their initial values: {Keys}",
+                path, report.Missing.Count, string.Join(", ", report.Missing.Take(10)));
+        }
+        if (report.Unexpected.Count > 0)
+        {
+            logger.LogWarning("{Path}: {Count} checkpoint tensor(s) unknown to the model were ignored: {Keys}",
+                path, report.Unexpected.Count, string.Join(", ", report.Unexpected.Take(10)));
+        }
+        logger.LogDebug("{Path}: {Report}", path, report);
+        return report;
     }
 
     private static bool LooksLikeZip(string path)
