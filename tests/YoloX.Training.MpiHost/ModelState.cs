@@ -24,7 +24,7 @@ internal static class ModelState
         {
             if (!value.is_floating_point())
             {
-                Check.True(value.equal(other[name]).item<bool>(), $"{name} equal");
+                Check.True(value.equal(other[name]).all().item<bool>(), $"{name} equal");
                 continue;
             }
             using var a = value.detach().to(ScalarType.Float64);
