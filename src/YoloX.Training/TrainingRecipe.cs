@@ -1,4 +1,3 @@
-using System.Reflection;
 using YoloX.Core;
 
 namespace YoloX.Training;
@@ -217,6 +216,17 @@ public sealed record TrainingRecipe
         return (centre - MultiscaleRange, centre + MultiscaleRange);
     }
 
+    /// <summary>
+    /// The 0-based epoch at which the official trainer switches to the no-aug phase (Mosaic/MixUp off, L1 on, evaluation
+    /// every <see cref="NoAugEvalInterval"/> epochs); the phase lasts to the end. The official rule
+    /// (<c>epoch + 1 == max_epoch − no_aug_epochs</c>) puts it one epoch before the flat lr tail: 16 epochs of L1 in the
+    /// 300/15 recipe, and the last epoch even when <c>no_aug_epochs</c> is 0.
+    /// </summary>
+    public int NoAugSwitchEpoch => Math.Max(0, MaxEpoch - NoAugEpochs - 1);
+
+    /// <summary>Whether 0-based <paramref name="epoch"/> runs in the no-aug phase (see <see cref="NoAugSwitchEpoch"/>).</summary>
+    public bool IsNoAugEpoch(int epoch) => epoch >= NoAugSwitchEpoch;
+
     /// <summary>Checks every value; throws <see cref="TrainingRecipeException"/> naming the first bad key.</summary>
     public TrainingRecipe Validate()
     {
@@ -297,6 +307,4 @@ public sealed record TrainingRecipe
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, Model, MaxEpoch, BasicLrPerImg, BatchSize);
-
-    internal static Assembly ResourceAssembly => typeof(TrainingRecipe).Assembly;
 }
