@@ -13,5 +13,6 @@ internal static class Scenarios
             ["kill"] = KillScenario.Run,
             ["nan-skip"] = NanSkipScenario.Run,
             ["equivalence"] = EquivalenceScenario.Run,
+            ["trainingstep-nan-skip"] = TrainingStepNanSkipScenario.Run,
         };
 }

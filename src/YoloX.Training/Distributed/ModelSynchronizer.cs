@@ -32,14 +32,20 @@ public static class ModelSynchronizer
     /// the number of differing elements summed over all ranks (the same number on every rank). 0 means the replicas
     /// are identical. Costs one broadcast of the whole state: a check, not something to run every step in production.
     /// </summary>
-    public static long CountMismatches(nn.Module module, IDistributedContext context, int root = 0)
+    /// <param name="module">The replica.</param>
+    /// <param name="context">The job.</param>
+    /// <param name="root">The rank to compare with.</param>
+    /// <param name="includeBuffers">Also compare the buffers. With BatchNorm in train mode the running statistics
+    /// follow each rank's own batches and legitimately differ until <see cref="BatchNormStatistics.AllReduceMean"/>;
+    /// pass false to compare the parameters only.</param>
+    public static long CountMismatches(nn.Module module, IDistributedContext context, int root = 0, bool includeBuffers = true)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(context);
         if (context.WorldSize == 1)
             return 0;
         long mismatches = 0;
-        var state = State(module);
+        var state = includeBuffers ? State(module) : [.. module.parameters()];
         var local = new List<byte[]>();
         // Read this rank's values first (no write-back), then broadcast root's and compare bucket by bucket.
         StateTensors.Run(state, new StateTensors.Collectives(

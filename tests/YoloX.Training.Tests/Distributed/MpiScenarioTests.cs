@@ -48,6 +48,15 @@ public sealed class MpiScenarioTests
     }
 
     [Fact]
+    public void The_trainers_TrainingStep_on_MPI_skips_a_one_rank_NaN_on_every_rank_and_keeps_parameters_identical()
+    {
+        var result = MpiJob.Run("trainingstep-nan-skip", TimeSpan.FromMinutes(5));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(2, Count(result.Output, "TrainingStep 1: ") - Count(result.Output, "TrainingStep 1: taken"));
+        Assert.Equal(2, Count(result.Output, "PASSED"));
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void Two_ranks_at_batch_b_train_like_one_process_at_batch_2b_and_stay_bit_identical()
     {
