@@ -50,10 +50,27 @@ internal static class TrainingStepNanSkipScenario
             Check.Equal(result.Skipped, unchanged, $"parameters unchanged exactly when step {k} is skipped");
             Check.Equal(0L, ModelSynchronizer.CountMismatches(model, c, includeBuffers: false), $"parameters identical across ranks after step {k}");
         }
+        var poisonedRanks = c.SumOverRanks(RunningStatisticsFinite(model) ? 0 : 1);
+        log.Write($"ranks whose BatchNorm running statistics the skipped NaN forward made non-finite: {poisonedRanks}");
+        var afterSteps = ModelState.Clone(model);
+
+        // The official all_reduce_norm averages over every rank, so one poisoned rank spreads its NaN to all.
         BatchNormStatistics.AllReduceMean(model, c);
         Check.Equal(0L, ModelSynchronizer.CountMismatches(model, c), "whole state identical after BatchNorm averaging");
-        var finite = model.state_dict().Where(kv => kv.Key.Contains("running", StringComparison.Ordinal))
+        log.Write($"official averaging: running statistics finite afterwards: {(RunningStatisticsFinite(model) ? "yes" : "NO")}");
+
+        // Leaving non-finite ranks out gives every rank the healthy ranks' mean.
+        ModelState.Load(model, afterSteps);
+        BatchNormStatistics.AllReduceMean(model, c, excludeNonFiniteRanks: true);
+        Check.Equal(0L, ModelSynchronizer.CountMismatches(model, c), "whole state identical after averaging without non-finite ranks");
+        Check.True(RunningStatisticsFinite(model), "running statistics finite after averaging without non-finite ranks");
+        log.Write("averaging without non-finite ranks: running statistics finite and identical on every rank");
+    }
+
+    private static bool RunningStatisticsFinite(nn.Module model)
+    {
+        using var scope = NewDisposeScope();
+        return model.state_dict().Where(kv => kv.Key.Contains("running", StringComparison.Ordinal))
             .All(kv => kv.Value.isfinite().all().item<bool>());
-        log.Write($"BatchNorm running statistics finite after the NaN step and averaging: {(finite ? "yes" : "NO")}");
     }
 }

@@ -53,6 +53,7 @@ public sealed class MpiScenarioTests
         var result = MpiJob.Run("trainingstep-nan-skip", TimeSpan.FromMinutes(5));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(2, Count(result.Output, "TrainingStep 1: ") - Count(result.Output, "TrainingStep 1: taken"));
+        Assert.Equal(2, Count(result.Output, "averaging without non-finite ranks: running statistics finite and identical"));
         Assert.Equal(2, Count(result.Output, "PASSED"));
     }
 
