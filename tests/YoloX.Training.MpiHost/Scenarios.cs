@@ -14,5 +14,6 @@ internal static class Scenarios
             ["nan-skip"] = NanSkipScenario.Run,
             ["equivalence"] = EquivalenceScenario.Run,
             ["trainingstep-nan-skip"] = TrainingStepNanSkipScenario.Run,
+            ["throughput"] = ThroughputScenario.Run,
         };
 }
