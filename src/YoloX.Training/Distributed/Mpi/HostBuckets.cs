@@ -14,53 +14,45 @@ internal static class HostBuckets
     public static int Run<T>(IReadOnlyList<Tensor> tensors, T[] bucket, SpanAction<T> collective, bool writeBack)
         where T : unmanaged
     {
+        // The flat views and staging copies are this call's own tensors: the scope frees them however Run ends.
+        using var scope = torch.NewDisposeScope();
         var segments = new List<Segment>();
         var staged = new List<(Tensor Target, Tensor Flat)>();
-        var flats = new List<Tensor>();
         var fill = 0;
         var buckets = 0;
-        try
+        foreach (var tensor in tensors)
         {
-            foreach (var tensor in tensors)
+            var flat = HostFlat(tensor, out var shared);
+            if (!shared)
+                staged.Add((tensor, flat));
+            var n = flat.numel();
+            for (long offset = 0; offset < n;)
             {
-                var flat = HostFlat(tensor, out var shared);
-                flats.Add(flat);
-                if (!shared)
-                    staged.Add((tensor, flat));
-                var n = flat.numel();
-                for (long offset = 0; offset < n;)
+                var take = (int)Math.Min(n - offset, bucket.Length - fill);
+                flat.data<T>().CopyTo(bucket.AsSpan(fill, take), 0, offset);
+                segments.Add(new Segment(flat, offset, fill, take));
+                fill += take;
+                offset += take;
+                if (fill == bucket.Length)
                 {
-                    var take = (int)Math.Min(n - offset, bucket.Length - fill);
-                    flat.data<T>().CopyTo(bucket.AsSpan(fill, take), 0, offset);
-                    segments.Add(new Segment(flat, offset, fill, take));
-                    fill += take;
-                    offset += take;
-                    if (fill == bucket.Length)
-                    {
-                        Flush(bucket, fill, segments, collective, writeBack);
-                        buckets++;
-                        fill = 0;
-                    }
+                    Flush(bucket, fill, segments, collective, writeBack);
+                    buckets++;
+                    fill = 0;
                 }
             }
-            if (fill > 0)
-            {
-                Flush(bucket, fill, segments, collective, writeBack);
-                buckets++;
-            }
-            if (writeBack)
-            {
-                using var _ = torch.no_grad();
-                foreach (var (target, flat) in staged)
-                    target.copy_(flat.view_as(target));
-            }
-            return buckets;
         }
-        finally
+        if (fill > 0)
         {
-            foreach (var f in flats)
-                f.Dispose();
+            Flush(bucket, fill, segments, collective, writeBack);
+            buckets++;
         }
+        if (writeBack)
+        {
+            using var _ = torch.no_grad();
+            foreach (var (target, flat) in staged)
+                target.copy_(flat.view_as(target));
+        }
+        return buckets;
     }
 
     /// <summary>The delegate a bucket is handed to.</summary>
