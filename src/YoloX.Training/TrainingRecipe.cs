@@ -303,7 +303,7 @@ public sealed record TrainingRecipe
 
     /// <summary>Value equality (lists compared element by element).</summary>
     public bool Equals(TrainingRecipe? other) =>
-        other is not null && TrainingRecipeFields.All.All(f => Equals(f.Format(this), f.Format(other)));
+        other is not null && TrainingRecipeFields.All.All(f => f.Format(this).ToString() == f.Format(other).ToString());
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, Model, MaxEpoch, BasicLrPerImg, BatchSize);

@@ -31,11 +31,6 @@ internal static class TrainingRecipeValidator
             Require(r.Milestones[i] >= 0 && r.Milestones[i] <= r.MaxEpoch, "milestones", r.Milestones[i], "must be epochs within 0..max_epoch");
             Require(i == 0 || r.Milestones[i] > r.Milestones[i - 1], "milestones", r.Milestones[i], "must be strictly increasing");
         }
-        if (r.Scheduler == LearningRateScheduler.YoloxWarmCos)
-        {
-            Require(r.WarmupEpochs + r.NoAugEpochs < r.MaxEpoch, "max_epoch", r.MaxEpoch,
-                $"must exceed warmup_epochs + no_aug_epochs ({r.WarmupEpochs} + {r.NoAugEpochs}) for yoloxwarmcos (its cosine part would be empty)");
-        }
         if (r.Scheduler == LearningRateScheduler.WarmCos)
         {
             Require(r.WarmupEpochs < r.MaxEpoch, "warmup_epochs", r.WarmupEpochs, "must be below max_epoch for warmcos");

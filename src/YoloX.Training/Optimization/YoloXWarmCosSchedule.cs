@@ -20,8 +20,8 @@ public sealed class YoloXWarmCosSchedule : ILearningRateSchedule
         ScheduleArguments.Check(lr, totalIterations);
         ArgumentOutOfRangeException.ThrowIfNegative(warmupIterations);
         ArgumentOutOfRangeException.ThrowIfNegative(noAugIterations);
-        if (totalIterations - warmupIterations - noAugIterations <= 0)
-            throw new ArgumentException("The cosine part is empty: total iterations must exceed warm-up + no-aug iterations.", nameof(totalIterations));
+        // warm-up + no-aug may cover the whole run (e.g. 20 epochs with 5 + 15): the cosine branch is then never
+        // reached, exactly as in the official code, which never divides by the empty cosine length.
         this.lr = lr;
         minLr = lr * minLrRatio;
         this.warmupIterations = warmupIterations;
