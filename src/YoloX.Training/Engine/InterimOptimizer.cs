@@ -116,7 +116,7 @@ internal sealed class InterimOptimizer : ITrainingOptimizer
                 {
                     throw new ArgumentException($"The saved momentum of '{key}' has shape [{string.Join(",", saved.shape)}], the parameter [{string.Join(",", p.shape)}].");
                 }
-                momentum[key] = saved.to(p.dtype, p.device).clone();
+                momentum[key] = saved.to(p.dtype, p.device).clone().DetachFromDisposeScope();
             }
         }
         if (Ema is not null && ema is not null)
@@ -154,7 +154,7 @@ internal sealed class InterimOptimizer : ITrainingOptimizer
             }
             else
             {
-                buffer = d.clone().detach().MoveToOuterDisposeScope();
+                buffer = d.clone().detach().DetachFromDisposeScope();
                 momentum[key] = buffer;
             }
             p.add_(d.add(buffer, alpha: options.Momentum), alpha: -lr);

@@ -1,0 +1,92 @@
+using TorchSharp;
+using YoloX.Core;
+using YoloX.Testing;
+using YoloX.Training.Data;
+using YoloX.Training.Engine;
+
+namespace YoloX.Training.Tests.Engine;
+
+/// <summary>Small real training set-ups: BCCD images (VOC, 3 classes), YOLOX-Nano, tiny inputs.</summary>
+internal static class TrainingFixtures
+{
+    public static string BccdRoot => SharedAssets.Asset("datasets/bccd/BCCD");
+
+    /// <summary>The first <paramref name="count"/> images of BCCD trainval with their boxes.</summary>
+    public static DetectionDataset Bccd(int count, string split = "trainval")
+    {
+        var full = DatasetIO.Read(BccdRoot, DatasetFormat.Voc, new DatasetReadOptions { Split = split }).WithoutZeroAreaBoxes(out _);
+        var images = full.Images.Take(count).ToList();
+        var ids = images.Select(i => i.Id).ToHashSet();
+        return new DetectionDataset(full.ClassNames, images, [.. full.Annotations.Where(a => ids.Contains(a.ImageId))],
+            full.CategoryIds, full.Format, full.Source);
+    }
+
+    /// <summary>A Nano with the official random init drawn from <paramref name="seed"/>.</summary>
+    public static YoloXModel Nano(int classes, long seed)
+    {
+        torch.random.manual_seed(seed);
+        return YoloXModel.Create(YoloXPreset.Nano, classes);
+    }
+
+    /// <summary>3 epochs of 2 iterations, warm-up 1, no-aug from epoch 2 (L1 on), multiscale 96–160 every 2 iterations.</summary>
+    public static TrainerOptions Tiny(string output) => new()
+    {
+        MaxEpoch = 3,
+        WarmupEpochs = 1,
+        NoAugEpochs = 1,
+        BasicLrPerImage = 0.01 / 8,
+        RandomSize = (3, 5),
+        RandomSizeInterval = 2,
+        EvalInterval = 100,
+        PrintInterval = 1,
+        Seed = 7,
+        OutputDirectory = output,
+        Plots = false,
+        TensorBoard = false,
+    };
+}
+
+/// <summary>A scratch folder deleted at the end of a test.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "yolox-train-tests-" + Guid.NewGuid().ToString("N")));
+
+    public string Path { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}
+
+/// <summary>Records every iteration; can cancel after a given iteration.</summary>
+internal sealed class Recorder(long cancelAfter = -1) : ITrainingCallback
+{
+    public CancellationTokenSource Cancel { get; } = new();
+
+    public List<IterationInfo> Iterations { get; } = [];
+
+    public List<string> Messages { get; } = [];
+
+    public List<CheckpointSavedInfo> Saved { get; } = [];
+
+    public void OnIterationEnd(IterationInfo info)
+    {
+        Iterations.Add(info);
+        if (info.Iteration == cancelAfter)
+        {
+            Cancel.Cancel();
+        }
+    }
+
+    public void OnMessage(string message) => Messages.Add(message);
+
+    public void OnCheckpointSaved(CheckpointSavedInfo info) => Saved.Add(info);
+}
