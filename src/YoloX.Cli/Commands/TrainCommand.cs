@@ -1,0 +1,252 @@
+using System.CommandLine;
+using System.Globalization;
+using YoloX.Core;
+using YoloX.Inference.Weights;
+using YoloX.Training.Checkpoints;
+using YoloX.Training.Data;
+using YoloX.Training.Engine;
+using YoloX.Training.Evaluation;
+
+namespace YoloX.Cli.Commands;
+
+/// <summary>
+/// <c>yolox train --model NAME --dataset PATH [...]</c>: train or fine-tune with the official loop; <c>--resume DIR</c>
+/// continues exactly where <c>latest</c> stopped. Ctrl-C / SIGTERM save a resumable checkpoint before exiting.
+/// </summary>
+internal static class TrainCommand
+{
+    private static readonly string[] Models = ["nano", "tiny", "s", "m", "l", "x", "darknet53"];
+
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model", "-m") { Description = "Model size (official preset)." };
+        model.AcceptOnlyFromAmong(Models);
+        var recipe = new Option<string?>("--recipe") { Description = "Settings file: one 'key: value' or 'key=value' per line (official Exp names)." };
+        var dataset = new Option<string?>("--dataset", "-d") { Description = "Training dataset folder or COCO annotation JSON." };
+        var source = new DatasetCommand.SourceOptions();
+        var evalDataset = new Option<string?>("--eval-dataset") { Description = "Evaluation dataset (same format); default: none unless --eval-split." };
+        var evalSplit = new Option<string?>("--eval-split") { Description = "VOC: evaluate on this ImageSets/Main split of the training dataset (e.g. test)." };
+        var weights = new Option<string?>("--weights", "-w") { Description = "Start from these weights (.pth, .onnx or our checkpoint); other class counts are fine." };
+        var epochs = new Option<int?>("--epochs") { Description = "max_epoch." };
+        var batch = new Option<int>("--batch", "-b") { Description = "Images per iteration (per rank).", DefaultValueFactory = _ => 8 };
+        var inputSize = new Option<int?>("--input-size") { Description = "Training and test size (multiple of 32); default: the preset's." };
+        var output = new Option<string?>("--output") { Description = "Output folder for checkpoints and logs." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from this output folder's latest checkpoint." };
+        var device = new Option<string?>("--device") { Description = "cpu or cuda[:N]." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the data stream and multiscale draws (default 0; a resume keeps its own)." };
+        var cache = new Option<bool>("--cache") { Description = "Keep decoded training images in memory." };
+        var overrides = new Option<string[]>("-o") { Description = "Override a setting: -o key=value (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("train", "Train or fine-tune a YOLOX model with the official recipe; resume exactly.")
+        {
+            model, recipe, dataset, evalDataset, evalSplit, weights, epochs, batch, inputSize, output, resume, device, seed, cache, overrides,
+        };
+        source.AddTo(command);
+        command.SetAction((parse, ct) => Task.Run(() => Run(parse, ct, new Settings(
+            parse.GetValue(model), parse.GetValue(recipe), parse.GetValue(dataset), parse.GetValue(evalDataset),
+            parse.GetValue(evalSplit), parse.GetValue(weights), parse.GetValue(epochs), parse.GetValue(batch),
+            parse.GetValue(inputSize), parse.GetValue(output), parse.GetValue(resume), parse.GetValue(device),
+            parse.GetValue(seed), parse.GetValue(cache), parse.GetValue(overrides) ?? []), source), CancellationToken.None));
+        return command;
+    }
+
+    private sealed record Settings(
+        string? Model, string? Recipe, string? Dataset, string? EvalDataset, string? EvalSplit, string? Weights,
+        int? Epochs, int Batch, int? InputSize, string? Output, string? Resume, string? Device, int? Seed, bool Cache,
+        string[] Overrides);
+
+    private static int Run(ParseResult parse, CancellationToken ct, Settings s, DatasetCommand.SourceOptions source)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        try
+        {
+            if (s.Dataset is null)
+            {
+                error.WriteLine("error: give --dataset");
+                return 1;
+            }
+            var checkpoint = s.Resume is { } r ? ResumePath(r) : null;
+            var resumed = checkpoint is null ? null : TrainingCheckpoint.Load(checkpoint);
+            using var resumedState = resumed;
+            var preset = ResolvePreset(s, resumed);
+            var (format, readOptions) = source.Resolve(parse, s.Dataset);
+            var data = ReadChecked(s.Dataset, format, readOptions, error);
+            if (data is null)
+            {
+                return 2;
+            }
+            var options = BuildOptions(s, preset, resumed);
+            var size = s.InputSize ?? resumed?.Config.InputSize ?? OfficialWeights.DefaultInputSize(preset);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"dataset: {data.Source} ({format.ToString().ToLowerInvariant()}, {data.Images.Count} images, {data.Annotations.Count} boxes, classes {string.Join(", ", data.ClassNames)})"));
+            using var network = CreateModel(preset, data.ClassNames.Count, size, s.Weights, output);
+            var evaluator = CreateEvaluator(s, format, readOptions, data, size, options, error);
+            using var batches = new PlainTrainSource(data, s.Batch, (size, size), options.Seed, cacheImages: s.Cache);
+            var callbacks = new List<ITrainingCallback>
+            {
+                new ConsoleTrainingLogger(output, options.PrintInterval),
+                new CsvTrainingLogger(options.OutputDirectory),
+            };
+            using var trainer = new YoloXTrainer(network, batches, data.ClassNames, options, evaluator, callbacks);
+            if (checkpoint is not null)
+            {
+                trainer.Resume(checkpoint);
+            }
+            var result = trainer.Train(ct);
+            if (result.Reason == TrainingStopReason.Cancelled)
+            {
+                error.WriteLine($"stopped; continue with: yolox train ... --resume {result.OutputDirectory}");
+                return 130;
+            }
+            return 0;
+        }
+        catch (DatasetFormatException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (TrainingDivergedException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 3;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ArgumentException
+            or CheckpointFormatException or YoloX.Core.Weights.WeightsFormatException or YoloX.Core.Weights.WeightsMismatchException
+            or InvalidOperationException or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static string ResumePath(string path) =>
+        Directory.Exists(path) ? Path.Combine(path, TrainingCheckpoint.FileName(CheckpointKind.Latest)) : path;
+
+    private static YoloXPreset ResolvePreset(Settings s, TrainingCheckpointData? resumed)
+    {
+        if (s.Model is { } m && OfficialWeights.TryParsePreset(m, out var preset))
+        {
+            return preset;
+        }
+        if (resumed?.Config.Preset is { } fromCheckpoint)
+        {
+            return fromCheckpoint;
+        }
+        throw new ArgumentException("give --model (nano, tiny, s, m, l, x, darknet53)");
+    }
+
+    /// <summary>Reads the dataset and stops with the validator's report when it has errors.</summary>
+    private static DetectionDataset? ReadChecked(string path, DatasetFormat format, DatasetReadOptions options, TextWriter error)
+    {
+        var data = DatasetIO.Read(path, format, options with { Lenient = true });
+        if (format != DatasetFormat.Coco)
+        {
+            data = data.WithoutZeroAreaBoxes(out var dropped);
+            if (dropped > 0)
+            {
+                error.WriteLine($"note: {dropped} zero-area box(es) left out");
+            }
+        }
+        var report = DatasetValidator.Validate(data, checkImages: true);
+        if (!report.IsValid)
+        {
+            error.Write(report.Format());
+            error.WriteLine("error: the dataset has errors (above); fix them or check it with: yolox dataset check");
+            return null;
+        }
+        if (data.Images.Count == 0)
+        {
+            error.WriteLine("error: the dataset has no images");
+            return null;
+        }
+        return data;
+    }
+
+    private static TrainerOptions BuildOptions(Settings s, YoloXPreset preset, TrainingCheckpointData? resumed)
+    {
+        var options = TrainerOptionsOverrides.ForPreset(preset) with
+        {
+            OutputDirectory = s.Output ?? s.Resume ?? Path.Combine("YOLOX_outputs", preset.ToString().ToLowerInvariant()),
+        };
+        if (s.Recipe is { } file)
+        {
+            options = TrainerOptionsOverrides.Apply(options, File.ReadAllLines(file)
+                .Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0)
+                .Select(l => l.Contains('=', StringComparison.Ordinal) ? l : ReplaceFirst(l, ':', '=')));
+        }
+        options = TrainerOptionsOverrides.Apply(options, s.Overrides);
+        if (s.Epochs is { } e)
+        {
+            options = options with { MaxEpoch = e };
+        }
+        if (s.Device is { } d)
+        {
+            options = options with { Device = d };
+        }
+        if (s.Seed is { } seed)
+        {
+            options = options with { Seed = seed };
+        }
+        else if (resumed is not null)
+        {
+            options = options with { Seed = resumed.Progress.Seed };
+        }
+        return options.Validate();
+    }
+
+    private static string ReplaceFirst(string line, char from, char to)
+    {
+        var i = line.IndexOf(from, StringComparison.Ordinal);
+        return i < 0 ? line : line[..i] + to + line[(i + 1)..];
+    }
+
+    private static YoloXModel CreateModel(YoloXPreset preset, int classes, int size, string? weights, TextWriter output)
+    {
+        var model = YoloXModel.Create(YoloXConfig.FromPreset(preset, classes) with { InputSize = size });
+        try
+        {
+            if (weights is not null)
+            {
+                var path = File.Exists(weights) ? weights : new WeightsResolver().ResolveAsync(
+                    weights, weights.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? WeightsFormat.Onnx : WeightsFormat.PyTorch)
+                    .GetAwaiter().GetResult();
+                var report = PretrainedWeights.LoadInto(model, path);
+                output.WriteLine(PretrainedWeights.Describe(report, path));
+            }
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static ModelEvaluationRunner? CreateEvaluator(Settings s, DatasetFormat format, DatasetReadOptions readOptions,
+        DetectionDataset train, int size, TrainerOptions options, TextWriter error)
+    {
+        DetectionDataset? eval = null;
+        if (s.EvalDataset is { } path)
+        {
+            eval = DatasetIO.Read(path, format, readOptions with { Split = null });
+        }
+        else if (s.EvalSplit is { } split)
+        {
+            eval = DatasetIO.Read(s.Dataset!, format, readOptions with { Split = split });
+        }
+        if (eval is null)
+        {
+            error.WriteLine("note: no --eval-dataset/--eval-split: no evaluation, no best checkpoint");
+            return null;
+        }
+        if (format != DatasetFormat.Coco)
+        {
+            eval = eval.WithoutZeroAreaBoxes(out _);
+        }
+        if (!eval.ClassNames.SequenceEqual(train.ClassNames))
+        {
+            throw new ArgumentException($"the evaluation classes ({string.Join(", ", eval.ClassNames)}) are not the training classes ({string.Join(", ", train.ClassNames)})");
+        }
+        return new ModelEvaluationRunner(eval, size, options.TestConf, options.NmsThreshold);
+    }
+}
