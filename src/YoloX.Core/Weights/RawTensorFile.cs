@@ -14,12 +14,17 @@ namespace YoloX.Core.Weights;
 /// <param name="Int64">The values when the element type is int64, else <c>null</c>.</param>
 public sealed record RawTensor(string Name, long[] Shape, float[]? Float32, long[]? Int64)
 {
+    /// <summary>The values when the element type is uint8 (e.g. stored training images), else <c>null</c>.</summary>
+    public byte[]? UInt8 { get; init; }
+
     /// <summary>Number of elements (1 for a scalar).</summary>
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>Copies the values into a new CPU tensor of the stored element type and shape.</summary>
     public Tensor ToTensor() =>
-        Float32 is not null ? tensor(Float32, Shape) : tensor(Int64!, Shape);
+        Float32 is not null ? tensor(Float32, Shape)
+        : UInt8 is not null ? tensor(UInt8, Shape, ScalarType.Byte)
+        : tensor(Int64!, Shape);
 }
 
 /// <summary>
@@ -60,6 +65,7 @@ public static class RawTensorFile
         {
             "float32" => 4,
             "int64" => 8,
+            "uint8" => 1,
             _ => throw new InvalidDataException($"{source}: tensor '{name}' has unsupported dtype '{dtype}'."),
         };
         if (count * elementSize != nbytes || offset < 0 || offset + nbytes > bytes.Length)
@@ -76,6 +82,10 @@ public static class RawTensorFile
                 values[i] = BinaryPrimitives.ReadSingleLittleEndian(span.Slice(i * 4, 4));
             }
             return new RawTensor(name, shape, values, null);
+        }
+        if (dtype == "uint8")
+        {
+            return new RawTensor(name, shape, null, null) { UInt8 = span.ToArray() };
         }
         var longs = new long[count];
         for (var i = 0; i < longs.Length; i++)

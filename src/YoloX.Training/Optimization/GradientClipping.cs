@@ -1,0 +1,44 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace YoloX.Training.Optimization;
+
+/// <summary>Global gradient-norm measurement and clipping (PyTorch's <c>clip_grad_norm_</c> semantics).</summary>
+public static class GradientClipping
+{
+    /// <summary>The global L2 norm of the gradients (parameters without a gradient are skipped), computed in float64.</summary>
+    public static double GlobalNorm(IEnumerable<Tensor> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using var scope = torch.NewDisposeScope();
+        double sum = 0;
+        foreach (var p in parameters)
+        {
+            if (p.grad is { } g)
+                sum += g.detach().to(ScalarType.Float64).square().sum().item<double>();
+        }
+        return Math.Sqrt(sum);
+    }
+
+    /// <summary>
+    /// Scales every gradient by <c>min(1, maxNorm / (norm + 1e-6))</c> so the global L2 norm is at most
+    /// <paramref name="maxNorm"/>; returns the norm before clipping (NaN/∞ when a gradient is not finite: then nothing
+    /// is scaled and the caller should skip the step).
+    /// </summary>
+    public static double ClipGlobalNorm(IReadOnlyList<Tensor> parameters, double maxNorm)
+    {
+        if (!(maxNorm > 0) || !double.IsFinite(maxNorm))
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "The clipping norm must be positive and finite.");
+        var norm = GlobalNorm(parameters);
+        if (!double.IsFinite(norm))
+            return norm;
+        var coefficient = maxNorm / (norm + 1e-6);
+        if (coefficient < 1)
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var p in parameters)
+                p.grad?.mul_(coefficient);
+        }
+        return norm;
+    }
+}
