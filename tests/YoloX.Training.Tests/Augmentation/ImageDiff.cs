@@ -16,7 +16,17 @@ internal sealed record ImageDiff(int Max, long Differing, long AboveOne, long To
     public static ImageDiff Of(BgrImage actual, BgrImage expected)
     {
         Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
-        return Of(actual.Data.Select(b => (float)b).ToArray(), expected.Data.Select(b => (float)b).ToArray());
+        int max = 0;
+        long differing = 0, aboveOne = 0;
+        var (a, e) = (actual.Data, expected.Data);
+        for (var i = 0; i < a.Length; i++)
+        {
+            var d = Math.Abs(a[i] - e[i]);
+            max = Math.Max(max, d);
+            if (d > 0) differing++;
+            if (d > 1) aboveOne++;
+        }
+        return new ImageDiff(max, differing, aboveOne, a.Length);
     }
 
     public static ImageDiff Of(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
