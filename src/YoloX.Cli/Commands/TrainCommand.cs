@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using YoloX.Core;
 using YoloX.Inference.Weights;
+using YoloX.Training;
 using YoloX.Training.Checkpoints;
 using YoloX.Training.Data;
 using YoloX.Training.Engine;
@@ -21,19 +22,19 @@ internal static class TrainCommand
     {
         var model = new Option<string?>("--model", "-m") { Description = "Model size (official preset)." };
         model.AcceptOnlyFromAmong(Models);
-        var recipe = new Option<string?>("--recipe") { Description = "Settings file: one 'key: value' or 'key=value' per line (official Exp names)." };
+        var recipe = new Option<string?>("--recipe") { Description = "Recipe YAML file (official Exp names; see the shipped yolox_*.yaml), or a shipped recipe name." };
         var dataset = new Option<string?>("--dataset", "-d") { Description = "Training dataset folder or COCO annotation JSON." };
         var source = new DatasetCommand.SourceOptions();
         var evalDataset = new Option<string?>("--eval-dataset") { Description = "Evaluation dataset (same format); default: none unless --eval-split." };
         var evalSplit = new Option<string?>("--eval-split") { Description = "VOC: evaluate on this ImageSets/Main split of the training dataset (e.g. test)." };
         var weights = new Option<string?>("--weights", "-w") { Description = "Start from these weights (.pth, .onnx or our checkpoint); other class counts are fine." };
         var epochs = new Option<int?>("--epochs") { Description = "max_epoch." };
-        var batch = new Option<int>("--batch", "-b") { Description = "Images per iteration (per rank).", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int?>("--batch", "-b") { Description = "Images per iteration over all ranks (recipe batch_size)." };
         var inputSize = new Option<int?>("--input-size") { Description = "Training and test size (multiple of 32); default: the preset's." };
         var output = new Option<string?>("--output") { Description = "Output folder for checkpoints and logs." };
         var resume = new Option<string?>("--resume") { Description = "Continue from this output folder's latest checkpoint." };
         var device = new Option<string?>("--device") { Description = "cpu or cuda[:N]." };
-        var seed = new Option<int?>("--seed") { Description = "Seed of the data stream and multiscale draws (default 0; a resume keeps its own)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the data stream and multiscale draws (recipe seed; a resume keeps its own)." };
         var cache = new Option<bool>("--cache") { Description = "Keep decoded training images in memory." };
         var overrides = new Option<string[]>("-o") { Description = "Override a setting: -o key=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var command = new Command("train", "Train or fine-tune a YOLOX model with the official recipe; resume exactly.")
@@ -51,7 +52,7 @@ internal static class TrainCommand
 
     private sealed record Settings(
         string? Model, string? Recipe, string? Dataset, string? EvalDataset, string? EvalSplit, string? Weights,
-        int? Epochs, int Batch, int? InputSize, string? Output, string? Resume, string? Device, int? Seed, bool Cache,
+        int? Epochs, int? Batch, int? InputSize, string? Output, string? Resume, string? Device, int? Seed, bool Cache,
         string[] Overrides);
 
     private static int Run(ParseResult parse, CancellationToken ct, Settings s, DatasetCommand.SourceOptions source)
@@ -75,19 +76,30 @@ internal static class TrainCommand
             {
                 return 2;
             }
-            var options = BuildOptions(s, preset, resumed);
-            var size = s.InputSize ?? resumed?.Config.InputSize ?? OfficialWeights.DefaultInputSize(preset);
+            var recipe = BuildRecipe(s, preset, resumed);
+            var options = new TrainerOptions
+            {
+                OutputDirectory = s.Output ?? s.Resume ?? Path.Combine("YOLOX_outputs", recipe.Name),
+                Device = s.Device ?? "cpu",
+            };
+            var size = recipe.InputSize.Height;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dataset: {data.Source} ({format.ToString().ToLowerInvariant()}, {data.Images.Count} images, {data.Annotations.Count} boxes, classes {string.Join(", ", data.ClassNames)})"));
             using var network = CreateModel(preset, data.ClassNames.Count, size, s.Weights, output);
-            var evaluator = CreateEvaluator(s, format, readOptions, data, size, options, error);
-            using var batches = new PlainTrainSource(data, s.Batch, (size, size), options.Seed, cacheImages: s.Cache);
+            var evaluator = CreateEvaluator(s, format, readOptions, data, recipe, error);
+            using var batches = new TrainDataLoader(data, RecipeAugmentation.From(recipe), new TrainLoaderOptions
+            {
+                BatchSize = recipe.BatchSize,
+                Seed = recipe.Seed,
+                Workers = Math.Max(1, recipe.DataNumWorkers),
+                CacheImages = s.Cache,
+            });
             var callbacks = new List<ITrainingCallback>
             {
-                new ConsoleTrainingLogger(output, options.PrintInterval),
+                new ConsoleTrainingLogger(output, recipe.PrintInterval),
                 new CsvTrainingLogger(options.OutputDirectory),
             };
-            using var trainer = new YoloXTrainer(network, batches, data.ClassNames, options, evaluator, callbacks);
+            using var trainer = new YoloXTrainer(network, batches, data.ClassNames, recipe, options, evaluator, callbacks);
             if (checkpoint is not null)
             {
                 trainer.Resume(checkpoint);
@@ -112,7 +124,8 @@ internal static class TrainCommand
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ArgumentException
             or CheckpointFormatException or YoloX.Core.Weights.WeightsFormatException or YoloX.Core.Weights.WeightsMismatchException
-            or InvalidOperationException or NotSupportedException or IOException or UnauthorizedAccessException)
+            or InvalidOperationException or NotSupportedException or IOException or UnauthorizedAccessException
+            or TrainingRecipeException or YoloX.Training.Optimization.TrainingStateException)
         {
             error.WriteLine($"error: {e.Message}");
             return 1;
@@ -162,42 +175,36 @@ internal static class TrainCommand
         return data;
     }
 
-    private static TrainerOptions BuildOptions(Settings s, YoloXPreset preset, TrainingCheckpointData? resumed)
+    /// <summary>The preset's official recipe, then the recipe file, the -o overrides and the explicit options.</summary>
+    private static TrainingRecipe BuildRecipe(Settings s, YoloXPreset preset, TrainingCheckpointData? resumed)
     {
-        var options = TrainerOptionsOverrides.ForPreset(preset) with
-        {
-            OutputDirectory = s.Output ?? s.Resume ?? Path.Combine("YOLOX_outputs", preset.ToString().ToLowerInvariant()),
-        };
+        var recipe = TrainingRecipe.ForPreset(preset);
         if (s.Recipe is { } file)
         {
-            options = TrainerOptionsOverrides.Apply(options, File.ReadAllLines(file)
-                .Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0)
-                .Select(l => l.Contains('=', StringComparison.Ordinal) ? l : ReplaceFirst(l, ':', '=')));
+            recipe = File.Exists(file) ? TrainingRecipe.Load(file, recipe) : TrainingRecipe.LoadShipped(file);
         }
-        options = TrainerOptionsOverrides.Apply(options, s.Overrides);
+        recipe = recipe.WithOverrides(s.Overrides);
         if (s.Epochs is { } e)
         {
-            options = options with { MaxEpoch = e };
+            recipe = recipe with { MaxEpoch = e };
         }
-        if (s.Device is { } d)
+        if (s.Batch is { } b)
         {
-            options = options with { Device = d };
+            recipe = recipe with { BatchSize = b };
+        }
+        if (s.InputSize is { } size)
+        {
+            recipe = recipe with { InputSize = (size, size), TestSize = (size, size) };
         }
         if (s.Seed is { } seed)
         {
-            options = options with { Seed = seed };
+            recipe = recipe with { Seed = seed };
         }
         else if (resumed is not null)
         {
-            options = options with { Seed = resumed.Progress.Seed };
+            recipe = recipe with { Seed = resumed.Progress.Seed };
         }
-        return options.Validate();
-    }
-
-    private static string ReplaceFirst(string line, char from, char to)
-    {
-        var i = line.IndexOf(from, StringComparison.Ordinal);
-        return i < 0 ? line : line[..i] + to + line[(i + 1)..];
+        return recipe.Validate();
     }
 
     private static YoloXModel CreateModel(YoloXPreset preset, int classes, int size, string? weights, TextWriter output)
@@ -223,7 +230,7 @@ internal static class TrainCommand
     }
 
     private static ModelEvaluationRunner? CreateEvaluator(Settings s, DatasetFormat format, DatasetReadOptions readOptions,
-        DetectionDataset train, int size, TrainerOptions options, TextWriter error)
+        DetectionDataset train, TrainingRecipe recipe, TextWriter error)
     {
         DetectionDataset? eval = null;
         if (s.EvalDataset is { } path)
@@ -247,6 +254,6 @@ internal static class TrainCommand
         {
             throw new ArgumentException($"the evaluation classes ({string.Join(", ", eval.ClassNames)}) are not the training classes ({string.Join(", ", train.ClassNames)})");
         }
-        return new ModelEvaluationRunner(eval, size, options.TestConf, options.NmsThreshold);
+        return new ModelEvaluationRunner(eval, recipe.TestSize.Height, (float)recipe.TestConf, (float)recipe.NmsThre);
     }
 }

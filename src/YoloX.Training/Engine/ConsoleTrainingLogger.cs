@@ -23,8 +23,8 @@ public sealed class ConsoleTrainingLogger : ITrainingCallback
     /// <inheritdoc />
     public void OnTrainStart(TrainingStartInfo info)
     {
-        writer.WriteLine("Training settings:");
-        writer.WriteLine(info.Recipe);
+        writer.WriteLine("Training recipe:");
+        writer.WriteLine(info.RecipeText);
         writer.WriteLine(Invariant($"classes: {string.Join(", ", info.ClassNames)}; {info.BatchesPerEpoch} iterations per epoch, global batch {info.GlobalBatchSize}"));
         if (info.Resumed)
         {

@@ -17,21 +17,15 @@ internal sealed class MultiscaleSizer
     private readonly int seed;
     private readonly IDistributedContext distributed;
 
-    public MultiscaleSizer(TrainerOptions options, (int Height, int Width) inputSize, IDistributedContext distributed)
+    public MultiscaleSizer(TrainingRecipe recipe, (int Height, int Width) inputSize, IDistributedContext distributed)
     {
         (baseHeight, baseWidth) = inputSize;
-        interval = options.RandomSizeInterval;
-        seed = options.Seed;
+        interval = recipe.MultiscaleInterval;
+        seed = recipe.Seed;
         this.distributed = distributed;
-        if (options.RandomSize is { } explicitRange)
-        {
-            range = explicitRange;
-        }
-        else if (options.MultiscaleRange > 0)
-        {
-            var centre = baseHeight / 32;
-            range = (Math.Max(1, centre - options.MultiscaleRange), centre + options.MultiscaleRange);
-        }
+        range = recipe.RandomSize ?? (recipe.MultiscaleRange > 0
+            ? (Math.Max(1, baseHeight / 32 - recipe.MultiscaleRange), baseHeight / 32 + recipe.MultiscaleRange)
+            : null);
     }
 
     /// <summary>True when multiscale training is on.</summary>

@@ -34,24 +34,25 @@ public sealed class YoloXTrainer : IDisposable
     /// <param name="model">The model to train (moved to the options' device; not owned).</param>
     /// <param name="data">This rank's batches (not owned).</param>
     /// <param name="classNames">Class names, one per model class (saved in every checkpoint).</param>
-    /// <param name="options">Settings (validated here).</param>
+    /// <param name="recipe">The hyper-parameters (validated here); printed at start and saved in every checkpoint.</param>
+    /// <param name="options">Output folder, device, freezing, early stopping; defaults when <c>null</c>.</param>
     /// <param name="evaluator">Evaluates the EMA model after epochs; <c>null</c>: no evaluation, no <c>best</c>.</param>
     /// <param name="callbacks">Loggers and hooks.</param>
     /// <param name="distributed">The job's ranks; single-process by default.</param>
-    /// <param name="optimizer">The optimiser; by default the official SGD/yoloxwarmcos/EMA recipe of <paramref name="options"/>.</param>
+    /// <param name="optimizer">The optimiser; by default <see cref="RecipeOptimizer"/> of <paramref name="recipe"/> (owned).</param>
     /// <param name="gradientAverager">Averages gradients across ranks (needed when the world size is above 1).</param>
-    /// <param name="recipe">The settings as text for the log and checkpoints; by default <paramref name="options"/> printed.</param>
     public YoloXTrainer(
-        YoloXModel model, ITrainDataSource data, IReadOnlyList<string> classNames, TrainerOptions options,
-        ITrainingEvaluator? evaluator = null, IEnumerable<ITrainingCallback>? callbacks = null,
+        YoloXModel model, ITrainDataSource data, IReadOnlyList<string> classNames, TrainingRecipe recipe,
+        TrainerOptions? options = null, ITrainingEvaluator? evaluator = null, IEnumerable<ITrainingCallback>? callbacks = null,
         IDistributedContext? distributed = null, ITrainingOptimizer? optimizer = null,
-        IGradientAverager? gradientAverager = null, string? recipe = null)
+        IGradientAverager? gradientAverager = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(classNames);
-        ArgumentNullException.ThrowIfNull(options);
-        Options = options.Validate();
+        ArgumentNullException.ThrowIfNull(recipe);
+        Recipe = recipe.Validate();
+        Options = (options ?? TrainerOptions.Default).Validate();
         if (classNames.Count != model.NumClasses)
         {
             throw new ArgumentException($"{classNames.Count} class names for a model with {model.NumClasses} classes.", nameof(classNames));
@@ -74,28 +75,35 @@ public sealed class YoloXTrainer : IDisposable
         this.classNames = classNames;
         this.evaluator = evaluator;
         this.callbacks = callbacks?.ToList() ?? [];
-        device = torch.device(options.Device);
+        device = torch.device(Options.Device);
         model.to(device);
-        if (options.FreezeBackbone)
+        if (Options.FreezeBackbone)
         {
             foreach (var p in model.Neck.parameters())
             {
                 p.requires_grad = false;
             }
         }
-        Recipe = recipe ?? options.ToString();
+        if (Options.FreezeBatchNorm)
+        {
+            FreezeBatchNorm(model);
+        }
+        RecipeText = Recipe.ToYaml();
         ownsOptimizer = optimizer is null;
-        Optimizer = optimizer ?? new InterimOptimizer(model, options, data.BatchSize * this.distributed.WorldSize,
-            data.BatchesPerEpoch, this.distributed, gradientAverager);
-        sizer = new MultiscaleSizer(options, data.InputSize, this.distributed);
-        Progress = TrainingProgress.Start(options.Seed, data.InputSize.Height, data.InputSize.Width);
+        Optimizer = optimizer ?? new RecipeOptimizer(model, Recipe, data.BatchesPerEpoch,
+            data.BatchSize * this.distributed.WorldSize, this.distributed, gradientAverager);
+        sizer = new MultiscaleSizer(Recipe, data.InputSize, this.distributed);
+        Progress = TrainingProgress.Start(Recipe.Seed, data.InputSize.Height, data.InputSize.Width);
     }
 
-    /// <summary>The settings in force.</summary>
+    /// <summary>The hyper-parameters in force.</summary>
+    public TrainingRecipe Recipe { get; }
+
+    /// <summary>How the trainer runs (output, device, freezing, early stopping).</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>The settings as text (printed at start, saved in checkpoints).</summary>
-    public string Recipe { get; }
+    /// <summary>The recipe as YAML (printed at start, saved in checkpoints).</summary>
+    public string RecipeText { get; }
 
     /// <summary>The optimiser (schedule, SGD, EMA).</summary>
     public ITrainingOptimizer Optimizer { get; }
@@ -121,9 +129,9 @@ public sealed class YoloXTrainer : IDisposable
         {
             throw new CheckpointFormatException(path, $"the checkpoint's classes ({string.Join(", ", state.ClassNames)}) are not the run's ({string.Join(", ", classNames)}).");
         }
-        if (state.Progress.Seed != Options.Seed)
+        if (state.Progress.Seed != Recipe.Seed)
         {
-            throw new CheckpointFormatException(path, $"the checkpoint was trained with seed {state.Progress.Seed}, this run has {Options.Seed}; resume with the same seed so the data stream continues.");
+            throw new CheckpointFormatException(path, $"the checkpoint was trained with seed {state.Progress.Seed}, this run has {Recipe.Seed}; resume with the same seed so the data stream continues.");
         }
         try
         {
@@ -144,10 +152,10 @@ public sealed class YoloXTrainer : IDisposable
     public TrainingResult Train(CancellationToken cancellationToken = default)
     {
         var session = new Session(this, Progress.TrainingSeconds);
-        Notify(c => c.OnTrainStart(new TrainingStartInfo(Options, Recipe, Progress, data.BatchesPerEpoch,
+        Notify(c => c.OnTrainStart(new TrainingStartInfo(Recipe, RecipeText, Progress, data.BatchesPerEpoch,
             data.BatchSize * distributed.WorldSize, classNames, resumed)));
         var reason = TrainingStopReason.Completed;
-        while (Progress.Epoch < Options.MaxEpoch)
+        while (Progress.Epoch < Recipe.MaxEpoch)
         {
             var epoch = Progress.Epoch;
             BeforeEpoch(epoch);
@@ -179,17 +187,17 @@ public sealed class YoloXTrainer : IDisposable
         }
     }
 
-    private bool UseL1(int epoch) => epoch >= Options.NoAugStartEpoch;
+    private bool UseL1(int epoch) => Recipe.IsNoAugEpoch(epoch);
 
     /// <summary>The official <c>before_epoch</c>: at the no-aug switch close Mosaic, turn L1 on, keep the last Mosaic state.</summary>
     private void BeforeEpoch(int epoch)
     {
-        if (epoch >= Options.NoAugStartEpoch && data.MosaicEnabled)
+        if (Recipe.IsNoAugEpoch(epoch) && data.MosaicEnabled)
         {
             data.CloseMosaic();
             Notify(c => c.OnMessage("--->No mosaic aug now!"));
             Notify(c => c.OnMessage("--->Add additional L1 loss now!"));
-            if (epoch == Options.NoAugStartEpoch && Progress.BatchInEpoch == 0 && Progress.Iteration > 0)
+            if (epoch == Recipe.NoAugSwitchEpoch && Progress.BatchInEpoch == 0 && Progress.Iteration > 0)
             {
                 Save(CheckpointKind.LastMosaicEpoch);
             }
@@ -253,14 +261,6 @@ public sealed class YoloXTrainer : IDisposable
     private TrainingStepResult Step(TrainBatch batch, double lr, bool useL1)
     {
         using var scope = torch.NewDisposeScope();
-        model.train();
-        if (Options.FreezeBatchNorm)
-        {
-            foreach (var bn in model.modules().OfType<TorchSharp.Modules.BatchNorm2d>())
-            {
-                bn.eval();
-            }
-        }
         var images = torch.tensor(batch.Images, [batch.BatchSize, 3, batch.Height, batch.Width]).to(device);
         var targets = torch.tensor(batch.Targets, [batch.BatchSize, batch.MaxLabels, 5]).to(device);
         (images, targets) = Resize(images, targets, Progress.InputHeight, Progress.InputWidth);
@@ -290,7 +290,7 @@ public sealed class YoloXTrainer : IDisposable
             session.ConsecutiveNonFinite++;
             var message = $"non-finite loss at iteration {Progress.Iteration + 1} ({result.Loss}): step skipped ({session.ConsecutiveNonFinite} in a row)";
             Notify(c => c.OnMessage(message));
-            if (session.ConsecutiveNonFinite >= Options.MaxConsecutiveNonFinite)
+            if (session.ConsecutiveNonFinite >= Recipe.MaxNonFiniteSteps)
             {
                 throw new TrainingDivergedException(
                     $"The loss was NaN/Inf for {session.ConsecutiveNonFinite} iterations in a row (up to iteration {Progress.Iteration + 1}); " +
@@ -312,7 +312,8 @@ public sealed class YoloXTrainer : IDisposable
     {
         var epoch = summary.Epoch;
         TrainingEvaluation? evaluation = null;
-        if (evaluator is not null && ((epoch + 1) % Options.EvalInterval == 0 || epoch >= Options.NoAugStartEpoch))
+        var interval = Recipe.IsNoAugEpoch(epoch) ? Recipe.NoAugEvalInterval : Recipe.EvalInterval;
+        if (evaluator is not null && (epoch + 1) % interval == 0)
         {
             evaluation = Evaluate(epoch, cancellationToken);
         }
@@ -327,7 +328,7 @@ public sealed class YoloXTrainer : IDisposable
             Save(CheckpointKind.Epoch);
         }
         Notify(c => c.OnEpochEnd(summary with { Evaluation = evaluation }));
-        if (Progress.Epoch >= Options.MaxEpoch)
+        if (Progress.Epoch >= Recipe.MaxEpoch)
         {
             return null;
         }
@@ -391,7 +392,8 @@ public sealed class YoloXTrainer : IDisposable
             }
             try
             {
-                TrainingCheckpoint.Save(path, model, Optimizer.Ema, Optimizer.StateTensors(), Progress, classNames, Recipe);
+                using var scope = torch.NewDisposeScope(); // the exported optimiser state is a set of fresh CPU copies
+                TrainingCheckpoint.Save(path, model, Optimizer.Ema, Optimizer.StateTensors(), Progress, classNames, RecipeText);
                 info = new CheckpointSavedInfo(kind, path, Progress);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -414,6 +416,23 @@ public sealed class YoloXTrainer : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Keeps every BatchNorm in eval mode (running statistics used, not updated) even though the training step puts the
+    /// model in train mode: a pre-forward hook on the pyramid network switches them back before each forward pass.
+    /// </summary>
+    private static void FreezeBatchNorm(YoloXModel model)
+    {
+        var norms = model.modules().OfType<TorchSharp.Modules.BatchNorm2d>().ToList();
+        model.Neck.register_forward_pre_hook((_, input) =>
+        {
+            foreach (var bn in norms)
+            {
+                bn.eval();
+            }
+            return input;
+        });
     }
 
     private void Notify(Action<ITrainingCallback> action)
@@ -440,10 +459,10 @@ public sealed class YoloXTrainer : IDisposable
         {
             iterationSeconds += time.TotalSeconds;
             iterations++;
-            var total = (long)trainer.Options.MaxEpoch * trainer.data.BatchesPerEpoch;
+            var total = (long)trainer.Recipe.MaxEpoch * trainer.data.BatchesPerEpoch;
             var eta = TimeSpan.FromSeconds(iterationSeconds / iterations * Math.Max(0, total - iteration - 1));
             var memory = Environment.WorkingSet / (1024.0 * 1024.0);
-            return new IterationInfo(epoch, trainer.Options.MaxEpoch, batch, trainer.data.BatchesPerEpoch, iteration,
+            return new IterationInfo(epoch, trainer.Recipe.MaxEpoch, batch, trainer.data.BatchesPerEpoch, iteration,
                 result.Loss, lr, height, width, time, dataTime, images / Math.Max(time.TotalSeconds, 1e-9), memory, eta,
                 result.Skipped);
         }

@@ -16,18 +16,19 @@ public class ResumeTests
 
         // A: uninterrupted, 3 epochs × 2 iterations.
         var full = new Recorder();
-        using var modelA = TrainingFixtures.Nano(3, seed: 1);
-        using (var source = new PlainTrainSource(data, 2, (128, 128), seed: 7))
-        using (var trainer = new YoloXTrainer(modelA, source, data.ClassNames, TrainingFixtures.Tiny(dirA.Path), callbacks: [full]))
+        using var init = TrainingFixtures.Nano(3);
+        using var modelA = TrainingFixtures.CopyOf(init);
+        using (var source = TrainingFixtures.Loader(data, TrainingFixtures.TinyRecipe))
+        using (var trainer = new YoloXTrainer(modelA, source, data.ClassNames, TrainingFixtures.TinyRecipe, TrainingFixtures.Options(dirA.Path), callbacks: [full]))
         {
             Assert.Equal(TrainingStopReason.Completed, trainer.Train().Reason);
         }
 
         // B: the same run cancelled after iteration 2 (epoch 2, first batch): a mid-epoch latest checkpoint.
         var first = new Recorder(cancelAfter: 2);
-        using (var modelB = TrainingFixtures.Nano(3, seed: 1))
-        using (var source = new PlainTrainSource(data, 2, (128, 128), seed: 7))
-        using (var trainer = new YoloXTrainer(modelB, source, data.ClassNames, TrainingFixtures.Tiny(dirB.Path), callbacks: [first]))
+        using (var modelB = TrainingFixtures.CopyOf(init))
+        using (var source = TrainingFixtures.Loader(data, TrainingFixtures.TinyRecipe))
+        using (var trainer = new YoloXTrainer(modelB, source, data.ClassNames, TrainingFixtures.TinyRecipe, TrainingFixtures.Options(dirB.Path), callbacks: [first]))
         {
             var stopped = trainer.Train(first.Cancel.Token);
             Assert.Equal(TrainingStopReason.Cancelled, stopped.Reason);
@@ -36,9 +37,9 @@ public class ResumeTests
 
         // C: a differently initialised model resumed from B's latest continues exactly.
         var second = new Recorder();
-        using var modelC = TrainingFixtures.Nano(3, seed: 99);
-        using (var source = new PlainTrainSource(data, 2, (128, 128), seed: 7))
-        using (var trainer = new YoloXTrainer(modelC, source, data.ClassNames, TrainingFixtures.Tiny(dirB.Path), callbacks: [second]))
+        using var modelC = TrainingFixtures.Nano(3);
+        using (var source = TrainingFixtures.Loader(data, TrainingFixtures.TinyRecipe))
+        using (var trainer = new YoloXTrainer(modelC, source, data.ClassNames, TrainingFixtures.TinyRecipe, TrainingFixtures.Options(dirB.Path), callbacks: [second]))
         {
             trainer.Resume(dirB.Path);
             Assert.Equal(TrainingStopReason.Completed, trainer.Train().Reason);

@@ -1,5 +1,6 @@
 using TorchSharp;
 using YoloX.Core;
+using YoloX.Core.Weights;
 using YoloX.Testing;
 using YoloX.Training.Data;
 using YoloX.Training.Engine;
@@ -21,29 +22,43 @@ internal static class TrainingFixtures
             full.CategoryIds, full.Format, full.Source);
     }
 
-    /// <summary>A Nano with the official random init drawn from <paramref name="seed"/>.</summary>
-    public static YoloXModel Nano(int classes, long seed)
+    /// <summary>A Nano with the official random init.</summary>
+    public static YoloXModel Nano(int classes) => YoloXModel.Create(YoloXPreset.Nano, classes);
+
+    /// <summary>A Nano holding a copy of <paramref name="source"/>'s weights (tests run in parallel, so the global
+    /// torch RNG cannot make two inits equal).</summary>
+    public static YoloXModel CopyOf(YoloXModel source)
     {
-        torch.random.manual_seed(seed);
-        return YoloXModel.Create(YoloXPreset.Nano, classes);
+        var copy = YoloXModel.Create(source.Config);
+        StateDict.Load(copy, StateDict.Ordered(source).ToDictionary(kv => kv.Key, kv => kv.Value));
+        return copy;
     }
 
-    /// <summary>3 epochs of 2 iterations, warm-up 1, no-aug from epoch 2 (L1 on), multiscale 96–160 every 2 iterations.</summary>
-    public static TrainerOptions Tiny(string output) => new()
+    /// <summary>
+    /// The official Nano recipe shrunk: 3 epochs of 2 iterations at 128 px (Mosaic p 0.5, HSV, flip, affine on),
+    /// warm-up 1 epoch, no-aug (L1) from epoch 2, multiscale 96–160 redrawn every 2 iterations.
+    /// </summary>
+    public static TrainingRecipe TinyRecipe => TrainingRecipe.ForPreset(YoloXPreset.Nano) with
     {
         MaxEpoch = 3,
         WarmupEpochs = 1,
         NoAugEpochs = 1,
-        BasicLrPerImage = 0.01 / 8,
+        BatchSize = 2,
+        BasicLrPerImg = 0.01 / 8,
+        InputSize = (128, 128),
+        TestSize = (128, 128),
         RandomSize = (3, 5),
-        RandomSizeInterval = 2,
+        MultiscaleInterval = 2,
         EvalInterval = 100,
         PrintInterval = 1,
         Seed = 7,
-        OutputDirectory = output,
-        Plots = false,
-        TensorBoard = false,
     };
+
+    public static TrainerOptions Options(string output) => new() { OutputDirectory = output, Plots = false, TensorBoard = false };
+
+    /// <summary>The augmenting loader of <paramref name="recipe"/> over <paramref name="data"/>.</summary>
+    public static TrainDataLoader Loader(DetectionDataset data, TrainingRecipe recipe) =>
+        new(data, RecipeAugmentation.From(recipe), new TrainLoaderOptions { BatchSize = recipe.BatchSize, Seed = recipe.Seed, Workers = 1 });
 }
 
 /// <summary>A scratch folder deleted at the end of a test.</summary>
