@@ -5,6 +5,7 @@ using YoloX.Inference.Weights;
 using YoloX.Training;
 using YoloX.Training.Checkpoints;
 using YoloX.Training.Data;
+using YoloX.Training.Distributed;
 using YoloX.Training.Engine;
 using YoloX.Training.Evaluation;
 
@@ -13,6 +14,9 @@ namespace YoloX.Cli.Commands;
 /// <summary>
 /// <c>yolox train --model NAME --dataset PATH [...]</c>: train or fine-tune with the official loop; <c>--resume DIR</c>
 /// continues exactly where <c>latest</c> stopped. Ctrl-C / SIGTERM save a resumable checkpoint before exiting.
+/// Under an MPI launcher (<c>mpirun -n N yolox train ...</c>) every process is one rank of a data-parallel job:
+/// <c>--batch</c> stays the global batch (split evenly over the ranks, as the official <c>-b</c>), rank 0 logs,
+/// evaluates and writes checkpoints.
 /// </summary>
 internal static class TrainCommand
 {
@@ -29,36 +33,80 @@ internal static class TrainCommand
         var evalSplit = new Option<string?>("--eval-split") { Description = "VOC: evaluate on this ImageSets/Main split of the training dataset (e.g. test)." };
         var weights = new Option<string?>("--weights", "-w") { Description = "Start from these weights (.pth, .onnx or our checkpoint); other class counts are fine." };
         var epochs = new Option<int?>("--epochs") { Description = "max_epoch." };
-        var batch = new Option<int?>("--batch", "-b") { Description = "Images per iteration over all ranks (recipe batch_size)." };
+        var batch = new Option<int?>("--batch", "-b") { Description = "Images per iteration over all ranks (recipe batch_size); under mpirun each rank takes batch / ranks." };
         var inputSize = new Option<int?>("--input-size") { Description = "Training and test size (multiple of 32); default: the preset's." };
         var output = new Option<string?>("--output") { Description = "Output folder for checkpoints and logs." };
         var resume = new Option<string?>("--resume") { Description = "Continue from this output folder's latest checkpoint." };
         var device = new Option<string?>("--device") { Description = "cpu or cuda[:N]." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the data stream and multiscale draws (recipe seed; a resume keeps its own)." };
         var cache = new Option<bool>("--cache") { Description = "Keep decoded training images in memory." };
+        var distributed = new Option<DistributedBackend>("--distributed") { Description = "auto: MPI when started by mpirun/mpiexec, else one process; none; mpi (fail if MPI cannot start).", DefaultValueFactory = _ => DistributedBackend.Auto };
         var overrides = new Option<string[]>("-o") { Description = "Override a setting: -o key=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var command = new Command("train", "Train or fine-tune a YOLOX model with the official recipe; resume exactly.")
         {
-            model, recipe, dataset, evalDataset, evalSplit, weights, epochs, batch, inputSize, output, resume, device, seed, cache, overrides,
+            model, recipe, dataset, evalDataset, evalSplit, weights, epochs, batch, inputSize, output, resume, device, seed, cache, distributed, overrides,
         };
         source.AddTo(command);
         command.SetAction((parse, ct) => Task.Run(() => Run(parse, ct, new Settings(
             parse.GetValue(model), parse.GetValue(recipe), parse.GetValue(dataset), parse.GetValue(evalDataset),
             parse.GetValue(evalSplit), parse.GetValue(weights), parse.GetValue(epochs), parse.GetValue(batch),
             parse.GetValue(inputSize), parse.GetValue(output), parse.GetValue(resume), parse.GetValue(device),
-            parse.GetValue(seed), parse.GetValue(cache), parse.GetValue(overrides) ?? []), source), CancellationToken.None));
+            parse.GetValue(seed), parse.GetValue(cache), parse.GetValue(overrides) ?? [], parse.GetValue(distributed)), source), CancellationToken.None));
         return command;
     }
 
     private sealed record Settings(
         string? Model, string? Recipe, string? Dataset, string? EvalDataset, string? EvalSplit, string? Weights,
         int? Epochs, int? Batch, int? InputSize, string? Output, string? Resume, string? Device, int? Seed, bool Cache,
-        string[] Overrides);
+        string[] Overrides, DistributedBackend Distributed = DistributedBackend.Auto);
 
+    /// <summary>Starts the job's ranks (MPI under a launcher, else one process), trains, and ends the ranks.</summary>
     private static int Run(ParseResult parse, CancellationToken ct, Settings s, DatasetCommand.SourceOptions source)
     {
-        var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        IDistributedContext context;
+        try
+        {
+            // Created on the thread that runs the whole training: MPI is initialised FUNNELED (only this thread calls it).
+            context = DistributedContextFactory.Create(s.Distributed);
+        }
+        catch (MpiNotAvailableException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        using (context)
+        {
+            // Logs come from rank 0 only; errors from every rank (mpirun --tag-output names the rank of each line).
+            var output = context.IsMain ? parse.InvocationConfiguration.Output : TextWriter.Null;
+            if (context.WorldSize > 1)
+            {
+                output.WriteLine($"distributed: {context.WorldSize} ranks over MPI, batch split evenly, rank 0 logs, evaluates and saves");
+            }
+            int code;
+            try
+            {
+                code = Train(parse, ct, s, source, context, output, error);
+            }
+            catch (Exception e) when (context is MpiContext { WorldSize: > 1 })
+            {
+                error.WriteLine($"error on rank {context.Rank}: {e.GetType().Name}: {e.Message}");
+                code = 1;
+            }
+            // Cancellation (130) and divergence (3) are agreed by all ranks; any other failure may be this rank's alone,
+            // and the others would wait forever in a collective it never joins: end the whole job.
+            if (code is not (0 or 3 or 130) && context is MpiContext { WorldSize: > 1 } mpi)
+            {
+                error.Flush();
+                mpi.Abort(code);
+            }
+            return code;
+        }
+    }
+
+    private static int Train(ParseResult parse, CancellationToken ct, Settings s, DatasetCommand.SourceOptions source,
+        IDistributedContext context, TextWriter output, TextWriter error)
+    {
         try
         {
             if (s.Dataset is null)
@@ -77,6 +125,7 @@ internal static class TrainCommand
                 return 2;
             }
             var recipe = BuildRecipe(s, preset, resumed);
+            var perRankBatch = PerRankBatch(recipe.BatchSize, context.WorldSize);
             var options = new TrainerOptions
             {
                 OutputDirectory = s.Output ?? s.Resume ?? Path.Combine("YOLOX_outputs", recipe.Name),
@@ -89,17 +138,17 @@ internal static class TrainCommand
             var evaluator = CreateEvaluator(s, format, readOptions, data, recipe, error);
             using var batches = new TrainDataLoader(data, RecipeAugmentation.From(recipe), new TrainLoaderOptions
             {
-                BatchSize = recipe.BatchSize,
+                BatchSize = perRankBatch,
                 Seed = recipe.Seed,
                 Workers = Math.Max(1, recipe.DataNumWorkers),
                 CacheImages = s.Cache,
-            });
-            var callbacks = new List<ITrainingCallback>
-            {
-                new ConsoleTrainingLogger(output, recipe.PrintInterval),
-                new CsvTrainingLogger(options.OutputDirectory),
-            };
-            using var trainer = new YoloXTrainer(network, batches, data.ClassNames, recipe, options, evaluator, callbacks);
+            }, context);
+            List<ITrainingCallback> callbacks = context.IsMain
+                ? [new ConsoleTrainingLogger(output, recipe.PrintInterval), new CsvTrainingLogger(options.OutputDirectory)]
+                : [];
+            var averager = context.WorldSize > 1 ? new BucketedGradientAverager(context) : null;
+            using var trainer = new YoloXTrainer(network, batches, data.ClassNames, recipe, options, evaluator, callbacks,
+                context, gradientAverager: averager);
             if (checkpoint is not null)
             {
                 trainer.Resume(checkpoint);
@@ -130,6 +179,16 @@ internal static class TrainCommand
             error.WriteLine($"error: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>The official split of the global batch (<c>-b</c>) over the devices: it must divide evenly.</summary>
+    private static int PerRankBatch(int globalBatch, int worldSize)
+    {
+        if (globalBatch % worldSize != 0 || globalBatch < worldSize)
+        {
+            throw new ArgumentException($"the batch {globalBatch} (images per iteration over all ranks) cannot be split evenly over {worldSize} ranks; give --batch a multiple of {worldSize}");
+        }
+        return globalBatch / worldSize;
     }
 
     private static string ResumePath(string path) =>

@@ -77,6 +77,11 @@ public sealed class YoloXTrainer : IDisposable
         this.callbacks = callbacks?.ToList() ?? [];
         device = torch.device(Options.Device);
         model.to(device);
+        if (this.distributed.WorldSize > 1)
+        {
+            // Every rank starts from rank 0's weights (before the EMA copy is made), as DDP does when it wraps the model.
+            ModelSynchronizer.BroadcastState(model, this.distributed);
+        }
         if (Options.FreezeBackbone)
         {
             foreach (var p in model.Neck.parameters())
@@ -311,6 +316,7 @@ public sealed class YoloXTrainer : IDisposable
     private TrainingStopReason? AfterEpoch(EpochSummary summary, Session session, CancellationToken cancellationToken)
     {
         var epoch = summary.Epoch;
+        AverageBatchNormStatistics();
         TrainingEvaluation? evaluation = null;
         var interval = Recipe.IsNoAugEpoch(epoch) ? Recipe.NoAugEvalInterval : Recipe.EvalInterval;
         if (evaluator is not null && (epoch + 1) % interval == 0)
@@ -343,6 +349,25 @@ public sealed class YoloXTrainer : IDisposable
             return TrainingStopReason.TimeBudget;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The official <c>all_reduce_norm</c>, done at every epoch end (before evaluation and checkpoints): each rank's
+    /// BatchNorm running statistics came from its own shard, so the model's and the EMA's are averaged over the ranks;
+    /// rank 0 then evaluates and saves the job's statistics and every rank holds the same state. A rank whose statistics
+    /// went non-finite (the forward of a skipped NaN step still updates them) is left out of the mean.
+    /// </summary>
+    private void AverageBatchNormStatistics()
+    {
+        if (distributed.WorldSize == 1)
+        {
+            return;
+        }
+        BatchNormStatistics.AllReduceMean(model, distributed, excludeNonFiniteRanks: true);
+        if (Optimizer.Ema is { } ema)
+        {
+            BatchNormStatistics.AllReduceMean(ema, distributed, excludeNonFiniteRanks: true);
+        }
     }
 
     /// <summary>Evaluates the EMA model on rank 0 and shares the statistics, so every rank agrees on best and early stop.</summary>
