@@ -12,7 +12,7 @@ namespace YoloX.Training.MpiHost;
 
 /// <summary>
 /// The real trainer (<see cref="YoloXTrainer"/> with <see cref="TrainDataLoader"/>, the recipe optimiser, EMA,
-/// multiscale, the no-aug switch and an evaluation) on W ranks, wired as <c>yolox train</c> wires it: 2 short epochs
+/// multiscale, Mosaic then the no-aug switch, evaluation every epoch) on W ranks, wired as <c>yolox train</c> wires it: 2 short epochs
 /// of YOLOX-Nano on 8 BCCD images at 128 px, global batch 4 split over the ranks. Each rank starts from a different
 /// random init, so the start-of-training broadcast is exercised. Checks on every rank: training completes with the
 /// same iteration count, only rank 0 writes checkpoints (each rank gets its own output folder, so a stray write
@@ -46,7 +46,7 @@ internal static class TrainerScenario
         {
             MaxEpoch = 2,
             WarmupEpochs = 1,
-            NoAugEpochs = 1,
+            NoAugEpochs = 0, // epoch 0 with Mosaic, epoch 1 the no-aug epoch (official switch: epoch + 1 == max - no_aug)
             BatchSize = GlobalBatch,
             InputSize = (128, 128),
             TestSize = (128, 128),
@@ -82,7 +82,10 @@ internal static class TrainerScenario
         var files = Directory.Exists(output) ? Directory.GetFiles(output).Select(Path.GetFileName).Order().ToList() : [];
         log.Write($"files in this rank's output folder: [{string.Join(", ", files)}]");
         if (c.IsMain)
+        {
             Check.True(files.Contains(TrainingCheckpoint.FileName(CheckpointKind.Latest)), "rank 0 wrote latest");
+            Check.True(files.Contains(TrainingCheckpoint.FileName(CheckpointKind.LastMosaicEpoch)), "rank 0 wrote last_mosaic_epoch");
+        }
         else
             Check.Equal(0, files.Count, "a rank other than 0 writes nothing");
 
