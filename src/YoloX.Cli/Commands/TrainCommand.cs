@@ -85,6 +85,8 @@ internal static class TrainCommand
             var size = recipe.InputSize.Height;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dataset: {data.Source} ({format.ToString().ToLowerInvariant()}, {data.Images.Count} images, {data.Annotations.Count} boxes, classes {string.Join(", ", data.ClassNames)})"));
+            // Like the official trainer (torch.manual_seed(exp.seed)): the fresh layers' init follows the seed.
+            TorchSharp.torch.random.manual_seed(recipe.Seed);
             using var network = CreateModel(preset, data.ClassNames.Count, size, s.Weights, output);
             var evaluator = CreateEvaluator(s, format, readOptions, data, recipe, error);
             using var batches = new TrainDataLoader(data, RecipeAugmentation.From(recipe), new TrainLoaderOptions
