@@ -101,6 +101,14 @@ internal static class TrainCommand
                 new ConsoleTrainingLogger(output, recipe.PrintInterval),
                 new CsvTrainingLogger(options.OutputDirectory),
             };
+            if (options.Plots)
+            {
+                callbacks.Add(new CurvePlotter(options.OutputDirectory));
+            }
+            if (options.TensorBoard)
+            {
+                callbacks.Add(new TensorBoardTrainingLogger(Path.Combine(options.OutputDirectory, "tensorboard")));
+            }
             using var trainer = new YoloXTrainer(network, batches, data.ClassNames, recipe, options, evaluator, callbacks);
             if (checkpoint is not null)
             {
