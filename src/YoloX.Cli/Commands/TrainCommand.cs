@@ -134,6 +134,8 @@ internal static class TrainCommand
             var size = recipe.InputSize.Height;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dataset: {data.Source} ({format.ToString().ToLowerInvariant()}, {data.Images.Count} images, {data.Annotations.Count} boxes, classes {string.Join(", ", data.ClassNames)})"));
+            // Like the official trainer (torch.manual_seed(exp.seed)): the fresh layers' init follows the seed.
+            TorchSharp.torch.random.manual_seed(recipe.Seed);
             using var network = CreateModel(preset, data.ClassNames.Count, size, s.Weights, output);
             var evaluator = CreateEvaluator(s, format, readOptions, data, recipe, error);
             using var batches = new TrainDataLoader(data, RecipeAugmentation.From(recipe), new TrainLoaderOptions
@@ -143,9 +145,21 @@ internal static class TrainCommand
                 Workers = Math.Max(1, recipe.DataNumWorkers),
                 CacheImages = s.Cache,
             }, context);
-            List<ITrainingCallback> callbacks = context.IsMain
-                ? [new ConsoleTrainingLogger(output, recipe.PrintInterval), new CsvTrainingLogger(options.OutputDirectory)]
-                : [];
+            // Loggers, curves and TensorBoard on rank 0 only (the other ranks train silently).
+            var callbacks = new List<ITrainingCallback>();
+            if (context.IsMain)
+            {
+                callbacks.Add(new ConsoleTrainingLogger(output, recipe.PrintInterval));
+                callbacks.Add(new CsvTrainingLogger(options.OutputDirectory));
+                if (options.Plots)
+                {
+                    callbacks.Add(new CurvePlotter(options.OutputDirectory));
+                }
+                if (options.TensorBoard)
+                {
+                    callbacks.Add(new TensorBoardTrainingLogger(Path.Combine(options.OutputDirectory, "tensorboard")));
+                }
+            }
             var averager = context.WorldSize > 1 ? new BucketedGradientAverager(context) : null;
             using var trainer = new YoloXTrainer(network, batches, data.ClassNames, recipe, options, evaluator, callbacks,
                 context, gradientAverager: averager);

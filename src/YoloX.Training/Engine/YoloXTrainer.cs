@@ -257,6 +257,12 @@ public sealed class YoloXTrainer : IDisposable
             var info = session.Iteration(epoch, Progress.BatchInEpoch - 1, iteration, result, lr, height, width,
                 Stopwatch.GetElapsedTime(iterationStart), dataTime, batch.BatchSize * distributed.WorldSize);
             Notify(c => c.OnIterationEnd(info));
+            if (session.ConsecutiveNonFinite >= Recipe.MaxNonFiniteSteps)
+            {
+                throw new TrainingDivergedException(
+                    $"The loss was NaN/Inf for {session.ConsecutiveNonFinite} iterations in a row (up to iteration {Progress.Iteration}); " +
+                    "training stopped. Lower the learning rate, check the labels (yolox dataset check), or resume from the latest checkpoint.");
+            }
         }
         var n = Math.Max(finite, 1);
         return new EpochSummary(epoch, sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, sums[4] / n, lr, skipped,
@@ -295,12 +301,6 @@ public sealed class YoloXTrainer : IDisposable
             session.ConsecutiveNonFinite++;
             var message = $"non-finite loss at iteration {Progress.Iteration + 1} ({result.Loss}): step skipped ({session.ConsecutiveNonFinite} in a row)";
             Notify(c => c.OnMessage(message));
-            if (session.ConsecutiveNonFinite >= Recipe.MaxNonFiniteSteps)
-            {
-                throw new TrainingDivergedException(
-                    $"The loss was NaN/Inf for {session.ConsecutiveNonFinite} iterations in a row (up to iteration {Progress.Iteration + 1}); " +
-                    "training stopped. Lower the learning rate, check the labels (dataset check), or resume from the latest checkpoint.");
-            }
             return;
         }
         session.ConsecutiveNonFinite = 0;
