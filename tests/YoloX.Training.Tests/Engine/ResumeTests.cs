@@ -8,6 +8,7 @@ namespace YoloX.Training.Tests.Engine;
 public class ResumeTests
 {
     [Fact]
+    [Trait("Category", "Slow")] // 12 real training iterations: ~35 s on 2 busy cores
     public void Cancelled_mid_epoch_then_resumed_reproduces_every_iteration_loss_and_the_final_weights()
     {
         var data = TrainingFixtures.Bccd(4);
