@@ -220,4 +220,29 @@ public sealed class TrainDataLoaderTests
         }
         Assert.True(boxes > 0);
     }
+
+    [Fact]
+    public void A_user_augmentation_runs_before_TrainTransform_with_the_samples_stream()
+    {
+        var dataset = Coco128(4);
+        var step = new Blackout();
+        using var loader = new TrainDataLoader(dataset, Small with { HsvProb = 0 }, new TrainLoaderOptions { BatchSize = 4, Workers = 0 }, null, [step]);
+        var batch = loader.BuildBatch(0, 0);
+        Assert.Equal(4, step.Calls);
+        // Blackout paints the whole pre-letterbox image 0: only 0 and the letterbox pad 114 remain.
+        Assert.All(batch.Images, v => Assert.True(v is 0f or 114f, $"value {v}"));
+    }
+
+    private sealed class Blackout : IAugmentation
+    {
+        public int Calls;
+
+        public LabeledImage Apply(LabeledImage sample, AugmentationContext context)
+        {
+            Interlocked.Increment(ref Calls);
+            Assert.NotNull(context.Samples);
+            sample.Image.Data.AsSpan().Clear();
+            return sample;
+        }
+    }
 }
