@@ -64,6 +64,12 @@ public sealed record AugmentationOptions
     /// <summary>The maximal HSV gains (hue in OpenCV's 0–180 units, saturation and value in 0–255), official (5, 30, 30).</summary>
     public (int Hue, int Saturation, int Value) HsvGains { get; init; } = (5, 30, 30);
 
+    /// <summary>
+    /// Which OpenCV HSV→BGR arithmetic the HSV step reproduces: the x86 AVX2 build's (default, bit-exact with the
+    /// official pipeline there) or OpenCV's portable scalar formula (within one grey level of any build).
+    /// </summary>
+    public HsvRounding HsvRounding { get; init; } = HsvRounding.OpenCvAvx2;
+
     /// <summary>Label rows per image (official <c>TrainTransform(max_labels=120)</c> behind <c>MosaicDetection</c>).</summary>
     public int MaxLabels { get; init; } = 120;
 
@@ -85,6 +91,8 @@ public sealed record AugmentationOptions
         CheckRange(MixupScale, "mixup_scale");
         if (HsvGains.Hue is < 0 or > 180 || HsvGains.Saturation is < 0 or > 255 || HsvGains.Value is < 0 or > 255)
             throw new ArgumentOutOfRangeException(nameof(HsvGains), HsvGains, "HSV gains must be within 0..180 (hue) and 0..255.");
+        if (!Enum.IsDefined(HsvRounding))
+            throw new ArgumentOutOfRangeException(nameof(HsvRounding), HsvRounding, "Unknown HSV rounding.");
         if (MaxLabels <= 0)
             throw new ArgumentOutOfRangeException("max_labels", MaxLabels, "max_labels must be positive.");
         return this;

@@ -8,7 +8,8 @@ namespace YoloX.Training.Augmentation;
 /// <param name="HueGain">Largest hue change (OpenCV units, 0–180), official 5.</param>
 /// <param name="SaturationGain">Largest saturation change, official 30.</param>
 /// <param name="ValueGain">Largest value change, official 30.</param>
-public sealed record HsvAugment(int HueGain = 5, int SaturationGain = 30, int ValueGain = 30) : IAugmentation
+/// <param name="Rounding">Which OpenCV HSV→BGR arithmetic to reproduce (default: the x86 AVX2 build's, bit-exact).</param>
+public sealed record HsvAugment(int HueGain = 5, int SaturationGain = 30, int ValueGain = 30, HsvRounding Rounding = HsvRounding.OpenCvAvx2) : IAugmentation
 {
     /// <inheritdoc />
     public LabeledImage Apply(LabeledImage sample, AugmentationContext context)
@@ -16,7 +17,7 @@ public sealed record HsvAugment(int HueGain = 5, int SaturationGain = 30, int Va
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(context);
         var (dh, ds, dv) = DrawGains(context.Random);
-        ApplyGains(sample.Image, dh, ds, dv);
+        ApplyGains(sample.Image, dh, ds, dv, Rounding);
         return sample;
     }
 
@@ -32,23 +33,66 @@ public sealed record HsvAugment(int HueGain = 5, int SaturationGain = 30, int Va
     }
 
     /// <summary>Adds the gains to every pixel in HSV space, in place.</summary>
-    public static void ApplyGains(BgrImage image, int hue, int saturation, int value)
+    public static void ApplyGains(BgrImage image, int hue, int saturation, int value, HsvRounding rounding = HsvRounding.OpenCvAvx2)
     {
         ArgumentNullException.ThrowIfNull(image);
-        // The result depends only on the BGR colour: a 2^24 lookup would cost 48 MB, so convert per pixel.
-        var data = image.Data.AsSpan();
-        for (var i = 0; i < data.Length; i += 3)
+        // OpenCV's AVX2 kernel takes 32 pixels at a time from the start of each row; the rest goes through scalar code.
+        var simdPixels = rounding == HsvRounding.OpenCvAvx2 ? image.Width / 32 * 32 : 0;
+        // The result is a pure function of (colour, code path), and images repeat colours (pads, flat areas), so a
+        // small direct-mapped memo per thread saves most conversions without changing any value.
+        var memo = ColourMemo.ForThread();
+        for (var y = 0; y < image.Height; y++)
         {
-            var (h, s, v) = OpenCvHsv.BgrToHsv(data[i], data[i + 1], data[i + 2]);
-            var nh = (h + hue) % 180;
-            if (nh < 0)
-                nh += 180;
-            var ns = Math.Clamp(s + saturation, 0, 255);
-            var nv = Math.Clamp(v + value, 0, 255);
-            var (b, g, r) = OpenCvHsv.HsvToBgr((byte)nh, (byte)ns, (byte)nv);
-            data[i] = b;
-            data[i + 1] = g;
-            data[i + 2] = r;
+            var row = image.Row(y);
+            for (int x = 0, i = 0; x < image.Width; x++, i += 3)
+            {
+                var simd = x < simdPixels;
+                var key = (row[i] << 17) | (row[i + 1] << 9) | (row[i + 2] << 1) | (simd ? 1 : 0);
+                var slot = (int)((uint)(key * -1640531535) >> (32 - ColourMemo.Bits));
+                if (memo.Keys[slot] != key + 1)
+                {
+                    memo.Keys[slot] = key + 1;
+                    memo.Values[slot] = Convert(row[i], row[i + 1], row[i + 2], hue, saturation, value, rounding, simd);
+                }
+                var packed = memo.Values[slot];
+                row[i] = (byte)packed;
+                row[i + 1] = (byte)(packed >> 8);
+                row[i + 2] = (byte)(packed >> 16);
+            }
+        }
+    }
+
+    private static int Convert(byte blue, byte green, byte red, int hue, int saturation, int value, HsvRounding rounding, bool simd)
+    {
+        var (h, s, v) = OpenCvHsv.BgrToHsv(blue, green, red);
+        var nh = (h + hue) % 180;
+        if (nh < 0)
+            nh += 180;
+        var ns = (byte)Math.Clamp(s + saturation, 0, 255);
+        var nv = (byte)Math.Clamp(v + value, 0, 255);
+        var (b, g, r) = rounding == HsvRounding.OpenCvScalar ? OpenCvHsv.HsvToBgr((byte)nh, ns, nv)
+            : simd ? OpenCvHsv.HsvToBgrSimd((byte)nh, ns, nv)
+            : OpenCvHsv.HsvToBgrScalarFused((byte)nh, ns, nv);
+        return b | (g << 8) | (r << 16);
+    }
+
+    /// <summary>Per-thread memo of converted colours for one image (cleared per call: the gains change).</summary>
+    private sealed class ColourMemo
+    {
+        public const int Bits = 16;
+
+        [ThreadStatic]
+        private static ColourMemo? _current;
+
+        public int[] Keys { get; } = new int[1 << Bits];
+
+        public int[] Values { get; } = new int[1 << Bits];
+
+        public static ColourMemo ForThread()
+        {
+            var memo = _current ??= new ColourMemo();
+            Array.Clear(memo.Keys);
+            return memo;
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace YoloX.Training.Augmentation;
 
 /// <summary>
@@ -78,13 +80,31 @@ public sealed record MixUp((double Low, double High) Scale) : IAugmentation
             var sy = y + yOffset;
             var covered = sy < jittered.Height ? Math.Clamp(jittered.Width - xOffset, 0, origin.Width) : 0;
             if (covered > 0)
-            {
-                var src = jittered.Data.AsSpan(sy * jittered.Stride + xOffset * 3, covered * 3);
-                for (var i = 0; i < src.Length; i++)
-                    row[i] = (byte)((row[i] + src[i]) >> 1);
-            }
-            for (var i = covered * 3; i < row.Length; i++)
-                row[i] = (byte)(row[i] >> 1);
+                Average(row[..(covered * 3)], jittered.Data.AsSpan(sy * jittered.Stride + xOffset * 3, covered * 3));
+            Halve(row[(covered * 3)..]);
         }
+    }
+
+    // a = (a + b) >> 1 without widening: (a & b) + ((a ^ b) >> 1).
+    private static void Average(Span<byte> a, ReadOnlySpan<byte> b)
+    {
+        var i = 0;
+        for (; i <= a.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+        {
+            var va = new Vector<byte>(a[i..]);
+            var vb = new Vector<byte>(b[i..]);
+            ((va & vb) + Vector.ShiftRightLogical(va ^ vb, 1)).CopyTo(a[i..]);
+        }
+        for (; i < a.Length; i++)
+            a[i] = (byte)((a[i] + b[i]) >> 1);
+    }
+
+    private static void Halve(Span<byte> a)
+    {
+        var i = 0;
+        for (; i <= a.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+            Vector.ShiftRightLogical(new Vector<byte>(a[i..]), 1).CopyTo(a[i..]);
+        for (; i < a.Length; i++)
+            a[i] = (byte)(a[i] >> 1);
     }
 }

@@ -31,7 +31,7 @@ public sealed class MosaicDetection
         _affine = new RandomAffine(w, h, options.Degrees, options.Translate, options.MosaicScale, options.Shear);
         _mixUp = new MixUp(options.MixupScale);
         _transform = new TrainTransform(options.MaxLabels, options.FlipProb, options.HsvProb,
-            new HsvAugment(options.HsvGains.Hue, options.HsvGains.Saturation, options.HsvGains.Value));
+            new HsvAugment(options.HsvGains.Hue, options.HsvGains.Saturation, options.HsvGains.Value, options.HsvRounding));
     }
 
     /// <summary>The finished sample for dataset image <paramref name="index"/>.</summary>

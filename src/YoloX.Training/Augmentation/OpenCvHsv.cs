@@ -2,15 +2,17 @@ namespace YoloX.Training.Augmentation;
 
 /// <summary>
 /// OpenCV's 8-bit <c>COLOR_BGR2HSV</c> / <c>COLOR_HSV2BGR</c> (hue 0–179), as the official <c>augment_hsv</c> uses
-/// them. BGR→HSV is OpenCV's integer code with its 12-bit division tables (bit-exact). HSV→BGR is OpenCV's scalar
-/// float32 formula, rounded; OpenCV's AVX2 kernel truncates instead on most pixels, so results may differ from a
-/// given OpenCV build by one grey level (the golden README measures 33 % of values at exactly 1, never more).
+/// them. BGR→HSV is OpenCV's integer code with its 12-bit division tables (bit-exact). HSV→BGR comes in three
+/// flavours: OpenCV's portable scalar float32 formula (<see cref="HsvToBgr"/>, rounded), and the two code paths of
+/// its x86 AVX2 build (<see cref="HsvToBgrSimd"/>, which truncates, and <see cref="HsvToBgrScalarFused"/>); the
+/// portable one differs from the AVX2 build by one grey level on ~30 % of values, never more.
 /// </summary>
 public static class OpenCvHsv
 {
     private const int Shift = 12;
     private const float InverseByte = (float)(1.0 / 255.0);
     private const float HueToSector = (float)(6.0 / 180.0);
+    private const float OneSixth = (float)(1.0 / 6.0);
     private static readonly int[] SaturationDivision = BuildTable(255 << Shift, 1.0);
     private static readonly int[] HueDivision = BuildTable(180 << Shift, 6.0);
 
@@ -59,6 +61,54 @@ public static class OpenCvHsv
         }
         return (ToByte(b), ToByte(g), ToByte(r));
     }
+
+    /// <summary>
+    /// The HSV→BGR of OpenCV's AVX2 kernel for one pixel: sector from truncation, <c>1 − s·h</c> and
+    /// <c>1 − s·(1 − h)</c> fused (one rounding), <c>x·255</c> truncated, no special case for s = 0.
+    /// </summary>
+    public static (byte B, byte G, byte R) HsvToBgrSimd(byte hue, byte saturation, byte value)
+    {
+        var s = saturation * InverseByte;
+        var v = value * InverseByte;
+        var h = hue * HueToSector;
+        var whole = MathF.Truncate(h);
+        var fraction = h - whole;
+        var sector = (int)(whole - MathF.Truncate(whole * OneSixth) * 6f);
+        Span<float> tab = [v, v * (1f - s), v * Fused(s, fraction), v * Fused(s, 1f - fraction)];
+        return (Truncate(tab[Sectors[sector * 3]]), Truncate(tab[Sectors[sector * 3 + 1]]), Truncate(tab[Sectors[sector * 3 + 2]]));
+    }
+
+    /// <summary>
+    /// The HSV→BGR of OpenCV's scalar code as the AVX2 build compiles it: like <see cref="HsvToBgr"/> but with
+    /// <c>1 − s·h</c> fused (the compiler contracts it; <c>1 − s·(1 − h)</c> it does not).
+    /// </summary>
+    public static (byte B, byte G, byte R) HsvToBgrScalarFused(byte hue, byte saturation, byte value)
+    {
+        var s = saturation * InverseByte;
+        var v = value * InverseByte;
+        if (s == 0)
+        {
+            var b = ToByte(v);
+            return (b, b, b);
+        }
+        var h = hue * HueToSector;
+        h %= 6f;
+        var sector = (int)MathF.Floor(h);
+        h -= sector;
+        if ((uint)sector >= 6u)
+        {
+            sector = 0;
+            h = 0;
+        }
+        Span<float> tab = [v, v * (1f - s), v * Fused(s, h), v * (1f - s * (1f - h))];
+        return (ToByte(tab[Sectors[sector * 3]]), ToByte(tab[Sectors[sector * 3 + 1]]), ToByte(tab[Sectors[sector * 3 + 2]]));
+    }
+
+    // float(1 − a·b) with one rounding: the float product is exact in double, so only the final casts round
+    // (this is how the golden fixtures emulate the FMA, checked on all 180·256·256 HSV values).
+    private static float Fused(float a, float b) => (float)(1.0 - (double)a * b);
+
+    private static byte Truncate(float x) => (byte)Math.Clamp((int)MathF.Truncate(x * 255f), 0, 255);
 
     private static byte ToByte(float x) => (byte)Math.Clamp((int)MathF.Round(x * 255f), 0, 255);
 

@@ -47,7 +47,7 @@ public sealed record TrainTransform(int MaxLabels = 50, double FlipProbability =
         if (count > 0)
         {
             if (gains is { } g)
-                HsvAugment.ApplyGains(sample.Image, g.H, g.S, g.V);
+                HsvAugment.ApplyGains(sample.Image, g.H, g.S, g.V, Hsv?.Rounding ?? HsvRounding.OpenCvAvx2);
             if (flip)
                 HorizontalFlip.MirrorInPlace(sample.Image);
             return new TrainSample(Letterbox(sample.Image, context.InputSize, out _), labels, Math.Min(count, MaxLabels));

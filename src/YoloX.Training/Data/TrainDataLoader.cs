@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Collections.Concurrent;
 using YoloX.Training.Augmentation;
 using YoloX.Training.Distributed;
@@ -12,7 +13,9 @@ namespace YoloX.Training.Data;
 /// Every sample draws from its own random stream seeded by (seed, epoch, position in the epoch's permutation), so
 /// the batches depend neither on the number of workers nor on their scheduling, nor on the number of ranks (each
 /// rank reads its slice of the same global order). At most <see cref="TrainLoaderOptions.PrefetchBatches"/> batches
-/// are in flight (built or being built) ahead of the reader.
+/// are in flight (built or being built) ahead of the reader. A sample that cannot be read (missing or corrupt image)
+/// ends the epoch with that error (<see cref="FileNotFoundException"/>, <c>ImageDecodeException</c>), whatever the
+/// number of workers.
 /// </remarks>
 public sealed class TrainDataLoader : ITrainDataSource
 {
@@ -169,8 +172,10 @@ public sealed class TrainDataLoader : ITrainDataSource
         {
             while (true)
             {
+                // The worker's own exception (e.g. FileNotFoundException, ImageDecodeException), with its stack, so
+                // that callers see the same typed error as with Workers = 0.
                 if (_error is { } error)
-                    throw new InvalidOperationException($"A data worker failed while building batch {batch}: {error.Message}", error);
+                    ExceptionDispatchInfo.Throw(error);
                 if (_done.TryRemove(batch, out var result))
                 {
                     Interlocked.Decrement(ref _inFlight);

@@ -152,16 +152,18 @@ public sealed class TrainDataLoaderTests
         });
     }
 
-    [Fact]
-    public void A_missing_image_file_fails_with_a_clear_error_naming_it()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void A_missing_image_file_fails_with_a_typed_error_naming_it(int workers)
     {
         var dataset = Coco128(4);
         var broken = new DetectionDataset(dataset.ClassNames,
             [.. dataset.Images.Select((im, i) => i == 2 ? im with { FilePath = im.FilePath + ".missing" } : im)],
             dataset.Annotations, dataset.CategoryIds);
-        using var loader = new TrainDataLoader(broken, Small with { MosaicProb = 0 }, new TrainLoaderOptions { BatchSize = 4, Workers = 2 });
-        var e = Assert.Throws<InvalidOperationException>(() => loader.ReadEpoch(0).ToList());
-        Assert.Contains(".missing", e.Message + e.InnerException?.Message);
+        using var loader = new TrainDataLoader(broken, Small with { MosaicProb = 0 }, new TrainLoaderOptions { BatchSize = 4, Workers = workers });
+        var e = Assert.Throws<FileNotFoundException>(() => loader.ReadEpoch(0).ToList());
+        Assert.Contains(".missing", e.Message);
     }
 
     [Fact]
@@ -219,5 +221,30 @@ public sealed class TrainDataLoaderTests
             }
         }
         Assert.True(boxes > 0);
+    }
+
+    [Fact]
+    public void A_user_augmentation_runs_before_TrainTransform_with_the_samples_stream()
+    {
+        var dataset = Coco128(4);
+        var step = new Blackout();
+        using var loader = new TrainDataLoader(dataset, Small with { HsvProb = 0 }, new TrainLoaderOptions { BatchSize = 4, Workers = 0 }, null, [step]);
+        var batch = loader.BuildBatch(0, 0);
+        Assert.Equal(4, step.Calls);
+        // Blackout paints the whole pre-letterbox image 0: only 0 and the letterbox pad 114 remain.
+        Assert.All(batch.Images, v => Assert.True(v is 0f or 114f, $"value {v}"));
+    }
+
+    private sealed class Blackout : IAugmentation
+    {
+        public int Calls;
+
+        public LabeledImage Apply(LabeledImage sample, AugmentationContext context)
+        {
+            Interlocked.Increment(ref Calls);
+            Assert.NotNull(context.Samples);
+            sample.Image.Data.AsSpan().Clear();
+            return sample;
+        }
     }
 }
