@@ -17,7 +17,13 @@ if (parse.Errors.Count > 0 && parse.GetResult(root.Options.OfType<System.Command
 try
 {
     // Our own handler instead of System.CommandLine's stack trace: one line unless --verbose.
-    return await parse.InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parse.InvokeAsync(new System.CommandLine.InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        // Ctrl-C/SIGTERM cancel the token; `train` then saves a resumable checkpoint, which takes longer than the
+        // default 2-second grace period.
+        ProcessTerminationTimeout = TimeSpan.FromMinutes(10),
+    });
 }
 catch (OperationCanceledException)
 {

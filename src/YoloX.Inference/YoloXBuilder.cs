@@ -40,6 +40,18 @@ public sealed class YoloXBuilder
 
     private YoloXBuilder(Settings settings) => _s = settings;
 
+    /// <summary>The model scale set with <see cref="WithModel"/>, if any (read by extensions such as training).</summary>
+    public YoloXPreset? Preset => _s.Preset;
+
+    /// <summary>The weights path or name set with <see cref="WithWeights"/>, if any.</summary>
+    public string? Weights => _s.Weights;
+
+    /// <summary>The class names set with <see cref="WithClassNames"/>, if any.</summary>
+    public IReadOnlyList<string>? ClassNames => _s.ClassNames;
+
+    /// <summary>The Torch device set with <see cref="UseTorch"/> ("cpu" by default).</summary>
+    public string Device => _s.Device;
+
     /// <summary>A builder with the defaults: ONNX Runtime on CPU, confidence 0.3, NMS 0.45, up to 300 boxes.</summary>
     public static YoloXBuilder Create() => new(new Settings());
 

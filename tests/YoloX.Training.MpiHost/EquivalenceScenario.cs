@@ -12,7 +12,8 @@ namespace YoloX.Training.MpiHost;
 /// step. BatchNorm uses frozen running statistics (train-mode BN would normalise with per-rank batch statistics, which
 /// no single-process run reproduces); the loss uses the global foreground normalisation (the official per-rank one
 /// divides by each rank's own foreground count). The per-rank normalisation is then run too and its distance to the
-/// single-process result reported (not asserted: it is expected to differ).
+/// single-process result reported (not asserted: it is expected to differ). Every run uses the trainer's own
+/// TrainingStep (<see cref="RealTrainingStep"/>), with its ForegroundNormalization option.
 /// </summary>
 internal static class EquivalenceScenario
 {
@@ -42,14 +43,14 @@ internal static class EquivalenceScenario
             // The single-process reference: the same initial weights, the whole global batch per step.
             using var reference = YoloXModel.Create(YoloXPreset.Nano);
             ModelState.Load(reference, initial);
-            using (var step = new StandInTrainingStep(reference, SingleProcessContext.Instance, ForegroundNormalization.PerRank))
+            using (var step = new RealTrainingStep(reference, SingleProcessContext.Instance, ForegroundNormalization.PerRank))
             {
                 for (var k = 0; k < Steps; k++)
                 {
                     using var s = NewDisposeScope();
                     var (images, targets) = data.Batch(k * w * PerRankBatch, w * PerRankBatch);
                     var r = step.Step(images, targets) ?? throw new ScenarioFailedException("reference step skipped");
-                    log.Write($"reference step {k}: loss {F(r.Loss.Total)}, fg {r.Loss.NumFgAnchors}");
+                    log.Write($"reference step {k}: loss {F(r.Total)}, fg {r.NumFgAnchors}");
                 }
             }
             var diff = ModelState.MaxAbsDiff(reference, distributed);
@@ -76,18 +77,18 @@ internal static class EquivalenceScenario
         ForegroundNormalization normalization, RankLog log)
     {
         var w = c.WorldSize;
-        using var step = new StandInTrainingStep(model, c, normalization);
+        using var step = new RealTrainingStep(model, c, normalization);
         for (var k = 0; k < Steps; k++)
         {
             using var s = NewDisposeScope();
             var (images, targets) = data.Batch((k * w + c.Rank) * PerRankBatch, PerRankBatch);
             var r = step.Step(images, targets) ?? throw new ScenarioFailedException($"step {k} skipped");
             var mismatches = ModelSynchronizer.CountMismatches(model, c);
-            log.Write($"{normalization} step {k}: local loss {F(r.Loss.Total)}, local fg {r.Loss.NumFgAnchors}, " +
-                $"scale {F(r.Scale)}, elements differing from rank 0: {mismatches}");
+            log.Write($"{normalization} step {k}: local loss {F(r.Total)}, local fg {r.NumFgAnchors}, " +
+                $"elements differing from rank 0: {mismatches}");
             Check.Equal(0L, mismatches, $"ranks bit-identical after step {k}");
         }
-        var comm = step.Communication;
+        var comm = step.Communication!;
         log.Write($"{normalization}: averaged {comm.Bytes} gradient bytes in {comm.Buckets} buckets over {comm.Calls} steps");
         return ModelState.Clone(model);
     }

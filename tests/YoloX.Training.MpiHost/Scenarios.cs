@@ -15,5 +15,6 @@ internal static class Scenarios
             ["equivalence"] = EquivalenceScenario.Run,
             ["trainingstep-nan-skip"] = TrainingStepNanSkipScenario.Run,
             ["throughput"] = ThroughputScenario.Run,
+            ["trainer"] = TrainerScenario.Run,
         };
 }

@@ -32,5 +32,6 @@ internal static class CommandCatalog
         yield return DatasetCommand.Create();
         yield return ModelsCommand.Create();
         yield return BenchmarkCommand.Create();
+        yield return TrainCommand.Create();
     }
 }

@@ -5,6 +5,8 @@ using System.Text.Json;
 using YoloX.Inference;
 using YoloX.Inference.Backends;
 using YoloX.Inference.Weights;
+using YoloX.Inference.Processing;
+using YoloX.Training.Checkpoints;
 using YoloX.Training.Data;
 using YoloX.Training.Evaluation;
 
@@ -121,7 +123,9 @@ internal static class EvalCommand
             error.WriteLine("error: give --weights (or --model for official weights), or --detections with precomputed results");
             return null;
         }
-        using var detector = CreateBuilder(s).BuildDetector();
+        using var detector = s.Weights is { } w && File.Exists(w) && TrainingCheckpoint.IsTrainingCheckpoint(w)
+            ? FromTrainingCheckpoint(s, w)
+            : CreateBuilder(s).BuildDetector();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model: {detector.Model.Source} ({detector.Model.Backend}, input {detector.Model.InputWidth}×{detector.Model.InputHeight}, {detector.Model.ClassCount} classes), conf {s.Confidence}, nms {s.Nms}"));
         if (detector.Model.ClassCount != data.ClassNames.Count)
@@ -136,6 +140,28 @@ internal static class EvalCommand
     private sealed class Progress(IProgress<(int Done, int Total)> bar) : IProgress<EvaluationProgress>
     {
         public void Report(EvaluationProgress value) => bar.Report((value.Done, value.Total));
+    }
+
+    /// <summary>
+    /// A detector over the EMA weights of one of our training checkpoints (what the trainer evaluated), on the Torch
+    /// backend, with the checkpoint's class names and the recipe's test size unless --input-size says otherwise.
+    /// </summary>
+    private static YoloXDetector FromTrainingCheckpoint(Settings s, string path)
+    {
+        var (model, names) = TrainingCheckpoint.LoadModel(path);
+        try
+        {
+            var size = s.InputSize ?? model.Config.InputSize;
+            var backend = new TorchBackend(model, path, TorchSharp.torch.device("cpu"), (size, size), names);
+            var options = new YoloXDetectorOptions(
+                new PostprocessOptions(s.Confidence, s.Nms, MaxDetections: 100_000, ClipBoxes: false), names);
+            return new YoloXDetector(backend, options);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     private static YoloXBuilder CreateBuilder(Settings s) =>
@@ -188,5 +214,5 @@ internal static class EvalCommand
     private static bool IsUserError(Exception e) =>
         e is FileNotFoundException or DirectoryNotFoundException or ImageDecodeException or InvalidModelException
             or WeightsDownloadException or InvalidOperationException or NotSupportedException or ArgumentException
-            or IOException or UnauthorizedAccessException;
+            or IOException or UnauthorizedAccessException or CheckpointFormatException;
 }

@@ -2,6 +2,7 @@ using TorchSharp;
 using YoloX.Core;
 using YoloX.Core.Loss;
 using YoloX.Training.Data;
+using YoloX.Training.Distributed;
 using YoloX.Training.Optimization;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -76,7 +77,14 @@ public sealed class TrainingStep
         if (!AllRanksFinite(values.IsFinite))
             return new TrainingStepResult(values, learningRate, true, null, ema?.Updates ?? 0, null);
 
-        terms.Total.backward();
+        if (options.ForegroundNormalization == ForegroundNormalization.Global && options.Context.WorldSize > 1)
+        {
+            // Rescaled so that, after averaging, the gradient is the whole global batch's loss over its foreground count.
+            var scale = ForegroundNormalizationScale.Compute(options.Context, terms.NumFgAnchors, ForegroundNormalization.Global);
+            (terms.Total * scale).backward();
+        }
+        else
+            terms.Total.backward();
         if (options.Context.WorldSize > 1)
             options.GradientAverager!.Average(Gradients());
         double? norm = null;

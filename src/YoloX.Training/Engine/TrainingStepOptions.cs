@@ -11,6 +11,14 @@ public sealed record TrainingStepOptions
     /// <summary>Averages gradients across ranks; required when <see cref="Context"/> has more than one rank.</summary>
     public IGradientAverager? GradientAverager { get; init; }
 
+    /// <summary>
+    /// How the loss is normalised by the foreground count across ranks: <see cref="ForegroundNormalization.PerRank"/>
+    /// (each rank divides by its own count, the official DDP behaviour, the default) or
+    /// <see cref="ForegroundNormalization.Global"/> (the averaged gradient equals one process's on the whole global
+    /// batch; one 8-byte all-reduce per step). No effect on a single process.
+    /// </summary>
+    public ForegroundNormalization ForegroundNormalization { get; init; } = ForegroundNormalization.PerRank;
+
     /// <summary>Clip the global gradient L2 norm to this value (null: no clipping, the official behaviour).</summary>
     public double? GradClipNorm { get; init; }
 

@@ -58,6 +58,16 @@ public sealed class MpiScenarioTests
     }
 
     [Fact]
+    public void The_trainer_on_two_ranks_completes_writes_checkpoints_only_from_rank_0_and_ends_with_bit_identical_replicas()
+    {
+        var result = MpiJob.Run("trainer", TimeSpan.FromMinutes(3));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(2, Count(result.Output, "trainer: Completed after 4 iterations"));
+        Assert.Equal(2, Count(result.Output, "trainer end: model elements differing from rank 0: 0, EMA: 0"));
+        Assert.Equal(2, Count(result.Output, "PASSED"));
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void Two_ranks_at_batch_b_train_like_one_process_at_batch_2b_and_stay_bit_identical()
     {

@@ -1,0 +1,57 @@
+namespace YoloX.Training.Augmentation;
+
+/// <summary>
+/// The official training pipeline per sample (<c>MosaicDetection.__getitem__</c> + <c>TrainTransform</c>), drawing
+/// in the official order: <c>random() &lt; mosaic_prob</c> → <see cref="Mosaic"/> → <see cref="RandomAffine"/> →
+/// (if MixUp is enabled and boxes remain) <c>random() &lt; mixup_prob</c> → <see cref="MixUp"/>; otherwise the
+/// plain letterboxed image; then any extra steps, then <see cref="TrainTransform"/> (HSV, flip, letterbox, labels).
+/// With Mosaic closed (the no-aug phase) the mosaic draw is not made, as officially.
+/// </summary>
+public sealed class MosaicDetection
+{
+    private readonly AugmentationOptions _options;
+    private readonly IDetectionSampleSource _samples;
+    private readonly IReadOnlyList<IAugmentation> _extra;
+    private readonly RandomAffine _affine;
+    private readonly MixUp _mixUp;
+    private readonly TrainTransform _transform;
+
+    /// <summary>Builds the pipeline for a dataset.</summary>
+    /// <param name="options">The recipe (validated here).</param>
+    /// <param name="samples">The dataset as <c>pull_item</c> sees it.</param>
+    /// <param name="extraAugmentations">User steps run just before <see cref="TrainTransform"/>.</param>
+    public MosaicDetection(AugmentationOptions options, IDetectionSampleSource samples, IReadOnlyList<IAugmentation>? extraAugmentations = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(samples);
+        _options = options.Validate();
+        _samples = samples;
+        _extra = extraAugmentations ?? [];
+        var (h, w) = options.InputSize;
+        _affine = new RandomAffine(w, h, options.Degrees, options.Translate, options.MosaicScale, options.Shear);
+        _mixUp = new MixUp(options.MixupScale);
+        _transform = new TrainTransform(options.MaxLabels, options.FlipProb, options.HsvProb,
+            new HsvAugment(options.HsvGains.Hue, options.HsvGains.Saturation, options.HsvGains.Value, options.HsvRounding));
+    }
+
+    /// <summary>The finished sample for dataset image <paramref name="index"/>.</summary>
+    /// <param name="index">The dataset index (the official <c>idx</c>; Mosaic tile 0).</param>
+    /// <param name="random">The sample's random stream.</param>
+    /// <param name="mosaicEnabled">False in the no-aug phase (after <c>close_mosaic</c>).</param>
+    public TrainSample Apply(int index, IRandomSource random, bool mosaicEnabled = true)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var context = new AugmentationContext(random, _samples, _options.InputSize);
+        var sample = _samples.Load(index);
+        if (mosaicEnabled && random.NextDouble() < _options.MosaicProb)
+        {
+            sample = Mosaic.Instance.Apply(sample, context);
+            sample = _affine.Apply(sample, context);
+            if (_options.EnableMixup && sample.Boxes.Length > 0 && random.NextDouble() < _options.MixupProb)
+                sample = _mixUp.Apply(sample, context);
+        }
+        foreach (var step in _extra)
+            sample = step.Apply(sample, context);
+        return _transform.Apply(sample, context);
+    }
+}
