@@ -55,7 +55,10 @@ public sealed class YoloXBuilder
         new(_s with { Backend = InferenceBackendKind.OnnxRuntime, Onnx = options ?? OnnxRuntimeOptions.Default });
 
     /// <summary>Runs on TorchSharp on <paramref name="device"/> (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</summary>
-    public YoloXBuilder UseTorch(string device = "cpu") => new(_s with { Backend = InferenceBackendKind.Torch, Device = device });
+    /// <param name="device">The Torch device.</param>
+    /// <param name="threads">libtorch's intra-op CPU threads (a process-wide libtorch setting); default libtorch's.</param>
+    public YoloXBuilder UseTorch(string device = "cpu", int? threads = null) =>
+        new(_s with { Backend = InferenceBackendKind.Torch, Device = device, TorchThreads = threads });
 
     /// <summary>Runs on a caller-supplied backend created from the resolved weights.</summary>
     public YoloXBuilder UseBackend(Func<BackendRequest, IInferenceBackend> factory) =>
@@ -85,13 +88,20 @@ public sealed class YoloXBuilder
     /// <summary>Most images per forward pass in batch calls (models with a dynamic batch).</summary>
     public YoloXBuilder WithMaxBatchSize(int size) => new(_s with { MaxBatchSize = size });
 
+    /// <summary>
+    /// Refuses encoded images larger than <paramref name="pixels"/> (width × height) from their header, before
+    /// decoding (default <see cref="ImageDecoder.MaxPixels"/>).
+    /// </summary>
+    public YoloXBuilder WithMaxImagePixels(long pixels) => new(_s with { MaxImagePixels = pixels });
+
     /// <summary>Validates the settings and returns the detector options they describe.</summary>
     /// <exception cref="InvalidOperationException">The settings are invalid or contradict each other.</exception>
     public YoloXDetectorOptions BuildOptions()
     {
         Validate();
         return new YoloXDetectorOptions(
-            new PostprocessOptions(_s.Confidence, _s.Nms, _s.MaxDetections, _s.ClassAgnostic, _s.ClipBoxes), _s.ClassNames, _s.MaxBatchSize);
+            new PostprocessOptions(_s.Confidence, _s.Nms, _s.MaxDetections, _s.ClassAgnostic, _s.ClipBoxes), _s.ClassNames, _s.MaxBatchSize,
+            _s.MaxImagePixels);
     }
 
     /// <summary>Resolves the weights (downloading official ones if needed), loads the model and returns the detector.</summary>
@@ -125,14 +135,47 @@ public sealed class YoloXBuilder
         }
     }
 
-    private IInferenceBackend CreateBackend(BackendRequest request) => _s.Backend switch
+    private IInferenceBackend CreateBackend(BackendRequest request)
     {
-        InferenceBackendKind.OnnxRuntime => new OnnxRuntimeBackend(request.WeightsPath, _s.Onnx, request.InputSize, request.DefaultInputSize),
-        InferenceBackendKind.Torch => TorchBackend.Load(
-            request.WeightsPath, request.Preset, request.Device, request.InputSize ?? request.DefaultInputSize,
-            _s.ClassNames?.Count),
-        _ => _s.Factory!(request),
-    };
+        switch (_s.Backend)
+        {
+            case InferenceBackendKind.OnnxRuntime:
+                CheckOnnxPreset(request);
+                return new OnnxRuntimeBackend(request.WeightsPath, _s.Onnx, request.InputSize, request.DefaultInputSize);
+            case InferenceBackendKind.Torch:
+                return TorchBackend.Load(
+                    request.WeightsPath, request.Preset, request.Device, request.InputSize ?? request.DefaultInputSize,
+                    _s.ClassNames?.Count, _s.TorchThreads);
+            default:
+                return _s.Factory!(request);
+        }
+    }
+
+    /// <summary>
+    /// ONNX Runtime runs whatever network the file holds, so a preset asked for with WithModel would otherwise be
+    /// silently ignored: when the graph is recognisably a YOLOX preset, it must be the one asked for.
+    /// </summary>
+    private static void CheckOnnxPreset(BackendRequest request)
+    {
+        if (request.Preset is not { } asked || !File.Exists(request.WeightsPath))
+        {
+            return;
+        }
+        YoloXPreset? found;
+        try
+        {
+            found = YoloX.Core.Weights.OnnxWeightsImporter.Inspect(request.WeightsPath).Config.Preset;
+        }
+        catch (Exception e) when (e is YoloX.Core.Weights.WeightsFormatException or YoloX.Core.Weights.WeightsMismatchException)
+        {
+            return; // not a recognisable preset (a custom network or another layout): ONNX Runtime's own checks decide
+        }
+        if (found is { } actual && actual != asked)
+        {
+            throw new InvalidModelException(request.WeightsPath,
+                $"the file holds a YOLOX-{actual} network, but WithModel({asked}) asked for YOLOX-{asked}; choose the matching preset or weights.");
+        }
+    }
 
     private string WeightsName()
     {
@@ -180,6 +223,14 @@ public sealed class YoloXBuilder
         {
             problems.Add($"the maximum number of detections {_s.MaxDetections} is not positive");
         }
+        if (_s.MaxImagePixels <= 0)
+        {
+            problems.Add($"the image pixel limit {_s.MaxImagePixels} is not positive");
+        }
+        if (_s.TorchThreads is <= 0)
+        {
+            problems.Add($"the Torch thread count {_s.TorchThreads} is not positive");
+        }
         if (_s.MaxBatchSize <= 0)
         {
             problems.Add($"the batch size {_s.MaxBatchSize} is not positive");
@@ -226,5 +277,7 @@ public sealed class YoloXBuilder
         public bool ClassAgnostic { get; init; }
         public bool ClipBoxes { get; init; } = true;
         public int MaxBatchSize { get; init; } = 8;
+        public long MaxImagePixels { get; init; } = ImageDecoder.MaxPixels;
+        public int? TorchThreads { get; init; }
     }
 }

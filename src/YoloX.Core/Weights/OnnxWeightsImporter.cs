@@ -45,6 +45,18 @@ public static class OnnxWeightsImporter
         }
     }
 
+    /// <summary>
+    /// Reads which network an ONNX file holds (preset, class count, convolution count) without loading weights.
+    /// </summary>
+    /// <exception cref="WeightsFormatException">The file is not an ONNX graph.</exception>
+    /// <exception cref="WeightsMismatchException">The graph is not recognisably a YOLOX preset.</exception>
+    public static OnnxModelInfo Inspect(string path)
+    {
+        var graph = ReadGraph(path);
+        var convs = ConvNodes(graph, path);
+        return new OnnxModelInfo(InferConfig(convs, ClassCount(graph, path), path), convs.Count);
+    }
+
     /// <summary>Loads the graph onto the fused model of <paramref name="preset"/>, with the graph's class count.</summary>
     public static (YoloXModel Model, OnnxModelInfo Info) Load(string path, YoloXPreset preset)
     {
