@@ -24,7 +24,7 @@ public sealed record YoloXConfig
     /// <summary>Backbone and neck family.</summary>
     public YoloXArchitecture Architecture { get; init; } = YoloXArchitecture.CspDarknetPafpn;
 
-    /// <summary>Depth multiplier (CSPDarknet family only).</summary>
+    /// <summary>Depth multiplier (CSPDarknet family only; Darknet53 requires 1.0).</summary>
     public double Depth { get; init; } = 1.0;
 
     /// <summary>Width multiplier.</summary>
@@ -42,7 +42,7 @@ public sealed record YoloXConfig
     /// <summary>Default (square) input size in pixels; must be a multiple of the largest stride.</summary>
     public int InputSize { get; init; } = 640;
 
-    /// <summary>Strides of the three output levels.</summary>
+    /// <summary>Strides of the three output levels: always 8, 16, 32 (the backbone fixes them; <see cref="Validate"/> rejects others).</summary>
     public IReadOnlyList<int> Strides { get; init; } = [8, 16, 32];
 
     /// <summary>Parameter count of the preset's model with 80 classes, as published (<see cref="YoloXPresetInfo"/>).</summary>
@@ -91,9 +91,12 @@ public sealed record YoloXConfig
             throw new ArgumentException(
                 $"Width {Width} gives inconsistent channels (int(64·w) = {baseChannels}); use a multiple of 1/64 such as 0.25, 0.375 or 0.5.");
         }
-        if (Strides.Count != 3 || Strides.Any(s => s <= 0))
+        // The backbones downsample by 8, 16 and 32 and the anchor grids of the head and of the inference
+        // post-processor assume exactly these; any other value would be silently ignored.
+        if (!Strides.SequenceEqual([8, 16, 32]))
         {
-            throw new ArgumentException("Exactly three positive strides are needed.");
+            throw new ArgumentException(
+                $"Strides must be 8, 16, 32 (the backbone's fixed output levels), were {string.Join(", ", Strides)}.");
         }
         var maxStride = Strides.Max();
         if (InputSize < maxStride || InputSize % maxStride != 0)
@@ -103,6 +106,16 @@ public sealed record YoloXConfig
         if (Architecture == YoloXArchitecture.Darknet53Fpn && (Width != 1.0 || Depthwise))
         {
             throw new ArgumentException("The Darknet53 architecture has a fixed width of 1.0 and no depthwise option.");
+        }
+        // Darknet-53 (official Darknet(depth=53)) has fixed block counts and LeakyReLU throughout: the official
+        // YOLOFPN takes neither a depth multiplier nor an activation, so other values would be ignored.
+        if (Architecture == YoloXArchitecture.Darknet53Fpn && Depth != 1.0)
+        {
+            throw new ArgumentException($"Depth {Depth} is not supported by the Darknet53 architecture (fixed depth 53; use 1.0).");
+        }
+        if (Architecture == YoloXArchitecture.Darknet53Fpn && Activation != Activation.LeakyReLU)
+        {
+            throw new ArgumentException($"Activation {Activation} is not supported by the Darknet53 architecture (fixed LeakyReLU).");
         }
         return this;
     }

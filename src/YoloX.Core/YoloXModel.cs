@@ -144,7 +144,14 @@ public sealed class YoloXModel : nn.Module<Tensor, Tensor>
         if (images.shape[2] % maxStride != 0 || images.shape[3] % maxStride != 0)
         {
             throw new ArgumentException(
-                $"Image height and width must be multiples of {maxStride}, got {images.shape[2]}×{images.shape[3]}.", nameof(images));
+                $"Expected images [B, 3, H, W] with H and W multiples of {maxStride}, got {images.shape[2]}×{images.shape[3]}.", nameof(images));
+        }
+        // A convolution given another dtype fails deep inside libtorch with a message about its kernels; say it here.
+        var weightType = parameters().First().dtype;
+        if (images.dtype != weightType)
+        {
+            throw new ArgumentException(
+                $"Expected images of dtype {weightType} (the model's weights), got {images.dtype}; convert with .to({weightType}).", nameof(images));
         }
     }
 }

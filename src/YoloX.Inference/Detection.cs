@@ -37,4 +37,11 @@ public readonly record struct DetectionTimings(TimeSpan Preprocess, TimeSpan Inf
 /// <param name="Detections">Detections sorted by descending score.</param>
 /// <param name="Timings">Per-stage timings of this call (shared by all images of a batch call).</param>
 public sealed record DetectionResult(
-    string Source, int Width, int Height, IReadOnlyList<Detection> Detections, DetectionTimings Timings);
+    string Source, int Width, int Height, IReadOnlyList<Detection> Detections, DetectionTimings Timings)
+{
+    /// <summary>
+    /// Output rows dropped because the model gave NaN or infinite values in them (a diverged or broken model); 0 for
+    /// a healthy one.
+    /// </summary>
+    public int NonFiniteRows { get; init; }
+}

@@ -69,7 +69,10 @@ public sealed class YoloXBuilder
         new(_s with { Backend = InferenceBackendKind.OnnxRuntime, Onnx = options ?? OnnxRuntimeOptions.Default });
 
     /// <summary>Runs on TorchSharp on <paramref name="device"/> (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</summary>
-    public YoloXBuilder UseTorch(string device = "cpu") => new(_s with { Backend = InferenceBackendKind.Torch, Device = device });
+    /// <param name="device">The Torch device.</param>
+    /// <param name="threads">libtorch's intra-op CPU threads (a process-wide libtorch setting); default libtorch's.</param>
+    public YoloXBuilder UseTorch(string device = "cpu", int? threads = null) =>
+        new(_s with { Backend = InferenceBackendKind.Torch, Device = device, TorchThreads = threads });
 
     /// <summary>Runs on a caller-supplied backend created from the resolved weights.</summary>
     public YoloXBuilder UseBackend(Func<BackendRequest, IInferenceBackend> factory) =>
@@ -101,6 +104,11 @@ public sealed class YoloXBuilder
 
     /// <summary>Logs weights resolution and model loading (what was loaded, from where, how long it took) to <paramref name="logger"/>.</summary>
     public YoloXBuilder WithLogger(ILogger logger) => new(_s with { Logger = logger });
+    /// <summary>
+    /// Refuses encoded images larger than <paramref name="pixels"/> (width × height) from their header, before
+    /// decoding (default <see cref="ImageDecoder.MaxPixels"/>).
+    /// </summary>
+    public YoloXBuilder WithMaxImagePixels(long pixels) => new(_s with { MaxImagePixels = pixels });
 
     /// <summary>Validates the settings and returns the detector options they describe.</summary>
     /// <exception cref="InvalidOperationException">The settings are invalid or contradict each other.</exception>
@@ -108,7 +116,8 @@ public sealed class YoloXBuilder
     {
         Validate();
         return new YoloXDetectorOptions(
-            new PostprocessOptions(_s.Confidence, _s.Nms, _s.MaxDetections, _s.ClassAgnostic, _s.ClipBoxes), _s.ClassNames, _s.MaxBatchSize);
+            new PostprocessOptions(_s.Confidence, _s.Nms, _s.MaxDetections, _s.ClassAgnostic, _s.ClipBoxes), _s.ClassNames, _s.MaxBatchSize,
+            _s.MaxImagePixels);
     }
 
     /// <summary>Resolves the weights (downloading official ones if needed), loads the model and returns the detector.</summary>
@@ -149,14 +158,47 @@ public sealed class YoloXBuilder
         }
     }
 
-    private IInferenceBackend CreateBackend(BackendRequest request) => _s.Backend switch
+    private IInferenceBackend CreateBackend(BackendRequest request)
     {
-        InferenceBackendKind.OnnxRuntime => new OnnxRuntimeBackend(request.WeightsPath, _s.Onnx, request.InputSize, request.DefaultInputSize),
-        InferenceBackendKind.Torch => TorchBackend.Load(
-            request.WeightsPath, request.Preset, request.Device, request.InputSize ?? request.DefaultInputSize,
-            _s.ClassNames?.Count),
-        _ => _s.Factory!(request),
-    };
+        switch (_s.Backend)
+        {
+            case InferenceBackendKind.OnnxRuntime:
+                CheckOnnxPreset(request);
+                return new OnnxRuntimeBackend(request.WeightsPath, _s.Onnx, request.InputSize, request.DefaultInputSize);
+            case InferenceBackendKind.Torch:
+                return TorchBackend.Load(
+                    request.WeightsPath, request.Preset, request.Device, request.InputSize ?? request.DefaultInputSize,
+                    _s.ClassNames?.Count, _s.TorchThreads);
+            default:
+                return _s.Factory!(request);
+        }
+    }
+
+    /// <summary>
+    /// ONNX Runtime runs whatever network the file holds, so a preset asked for with WithModel would otherwise be
+    /// silently ignored: when the graph is recognisably a YOLOX preset, it must be the one asked for.
+    /// </summary>
+    private static void CheckOnnxPreset(BackendRequest request)
+    {
+        if (request.Preset is not { } asked || !File.Exists(request.WeightsPath))
+        {
+            return;
+        }
+        YoloXPreset? found;
+        try
+        {
+            found = YoloX.Core.Weights.OnnxWeightsImporter.Inspect(request.WeightsPath).Config.Preset;
+        }
+        catch (Exception e) when (e is YoloX.Core.Weights.WeightsFormatException or YoloX.Core.Weights.WeightsMismatchException)
+        {
+            return; // not a recognisable preset (a custom network or another layout): ONNX Runtime's own checks decide
+        }
+        if (found is { } actual && actual != asked)
+        {
+            throw new InvalidModelException(request.WeightsPath,
+                $"the file holds a YOLOX-{actual} network, but WithModel({asked}) asked for YOLOX-{asked}; choose the matching preset or weights.");
+        }
+    }
 
     private string WeightsName()
     {
@@ -203,6 +245,14 @@ public sealed class YoloXBuilder
         if (_s.MaxDetections <= 0)
         {
             problems.Add($"the maximum number of detections {_s.MaxDetections} is not positive");
+        }
+        if (_s.MaxImagePixels <= 0)
+        {
+            problems.Add($"the image pixel limit {_s.MaxImagePixels} is not positive");
+        }
+        if (_s.TorchThreads is <= 0)
+        {
+            problems.Add($"the Torch thread count {_s.TorchThreads} is not positive");
         }
         if (_s.MaxBatchSize <= 0)
         {
@@ -251,5 +301,7 @@ public sealed class YoloXBuilder
         public bool ClipBoxes { get; init; } = true;
         public int MaxBatchSize { get; init; } = 8;
         public ILogger? Logger { get; init; }
+        public long MaxImagePixels { get; init; } = ImageDecoder.MaxPixels;
+        public int? TorchThreads { get; init; }
     }
 }

@@ -16,8 +16,7 @@ public sealed class YoloXDetector : IDisposable
     private readonly IInferenceBackend _backend;
     private readonly AnchorGrid? _grid;
     private readonly ConcurrentBag<Workspace> _workspaces = [];
-    private volatile bool _disposed;
-    private int _inFlight;
+    private readonly UseGate _gate = new(nameof(YoloXDetector));
 
     /// <summary>Creates a detector over <paramref name="backend"/>, which it owns and disposes.</summary>
     /// <exception cref="ArgumentException">Given class names do not match the model's class count.</exception>
@@ -51,7 +50,7 @@ public sealed class YoloXDetector : IDisposable
     /// <exception cref="ImageDecodeException">The file is not a decodable image.</exception>
     public DetectionResult Detect(string imagePath)
     {
-        using var image = ImageDecoder.Decode(imagePath);
+        using var image = ImageDecoder.Decode(imagePath, Options.MaxImagePixels);
         return Detect(image, imagePath);
     }
 
@@ -59,7 +58,7 @@ public sealed class YoloXDetector : IDisposable
     /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
     public DetectionResult Detect(ReadOnlySpan<byte> encodedImage, string source = "")
     {
-        using var image = ImageDecoder.Decode(encodedImage, source.Length == 0 ? "<memory>" : source);
+        using var image = ImageDecoder.Decode(encodedImage, source.Length == 0 ? "<memory>" : source, Options.MaxImagePixels);
         return Detect(image, source);
     }
 
@@ -67,7 +66,7 @@ public sealed class YoloXDetector : IDisposable
     /// <exception cref="ImageDecodeException">The data is not a decodable image.</exception>
     public DetectionResult Detect(Stream stream, string source = "")
     {
-        using var image = ImageDecoder.Decode(stream, source.Length == 0 ? "<stream>" : source);
+        using var image = ImageDecoder.Decode(stream, source.Length == 0 ? "<stream>" : source, Options.MaxImagePixels);
         return Detect(image, source);
     }
 
@@ -117,7 +116,7 @@ public sealed class YoloXDetector : IDisposable
             foreach (var path in imagePaths)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                images.Add(ImageDecoder.Decode(path));
+                images.Add(ImageDecoder.Decode(path, Options.MaxImagePixels));
             }
             return DetectBatch(images, imagePaths, cancellationToken);
         }
@@ -161,35 +160,32 @@ public sealed class YoloXDetector : IDisposable
     /// Releases the backend (ONNX Runtime session or Torch model) once running calls have finished; later calls
     /// throw <see cref="ObjectDisposedException"/>.
     /// </summary>
+    /// <remarks>A second (or concurrent) call returns at once; the first one waits and releases.</remarks>
     public void Dispose()
     {
-        if (_disposed)
+        // Never free the native session under a running forward pass, nor twice.
+        if (_gate.Close())
         {
-            return;
+            _backend.Dispose();
         }
-        _disposed = true;
-        // Never free the native session under a running forward pass.
-        SpinWait.SpinUntil(() => Volatile.Read(ref _inFlight) == 0);
-        _backend.Dispose();
     }
 
     private DetectionResult DetectEncoded(byte[] bytes, string source, CancellationToken cancellationToken)
     {
-        using var image = ImageDecoder.Decode(bytes, source.Length == 0 ? "<memory>" : source);
+        using var image = ImageDecoder.Decode(bytes, source.Length == 0 ? "<memory>" : source, Options.MaxImagePixels);
         return Detect(image, source, cancellationToken);
     }
 
     private void RunChunk(SKBitmap[] images, string[] sources, DetectionResult[] results, int offset, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _inFlight);
+        _gate.Enter();
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             RunChunkCore(images, sources, results, offset, cancellationToken);
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            _gate.Exit();
         }
     }
 
@@ -212,17 +208,21 @@ public sealed class YoloXDetector : IDisposable
                 workspace.Output.AsMemory(0, runBatch * model.OutputLength), cancellationToken);
             var afterRun = Stopwatch.GetTimestamp();
             var found = new List<Detection>[images.Length];
+            var nonFinite = new int[images.Length];
             for (var i = 0; i < images.Length; i++)
             {
                 var output = workspace.Output.AsSpan(i * model.OutputLength, model.OutputLength);
-                found[i] = Postprocessor.Run(output, model.ClassCount, _grid, boxes[i], Options.Postprocess, ClassNames);
+                found[i] = Postprocessor.Run(output, model.ClassCount, _grid, boxes[i], Options.Postprocess, ClassNames, out nonFinite[i]);
             }
             var end = Stopwatch.GetTimestamp();
             var timings = new DetectionTimings(
                 Stopwatch.GetElapsedTime(start, afterPre), Stopwatch.GetElapsedTime(afterPre, afterRun), Stopwatch.GetElapsedTime(afterRun, end));
             for (var i = 0; i < images.Length; i++)
             {
-                results[offset + i] = new DetectionResult(sources[i], images[i].Width, images[i].Height, found[i], timings);
+                results[offset + i] = new DetectionResult(sources[i], images[i].Width, images[i].Height, found[i], timings)
+                {
+                    NonFiniteRows = nonFinite[i],
+                };
             }
         }
         finally

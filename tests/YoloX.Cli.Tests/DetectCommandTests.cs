@@ -25,6 +25,24 @@ public sealed class DetectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Threads_option_is_honoured_by_the_torch_backend()
+    {
+        var before = TorchSharp.torch.get_num_threads();
+        try
+        {
+            var (code, output, error) = await Run("detect", SharedAssets.DogJpg, "--weights", SharedAssets.NanoOnnx, "--model", "nano",
+                "--backend", "torch", "--threads", "1");
+            Assert.True(code == 0, error);
+            Assert.Contains("dog", output);
+            Assert.Equal(1, TorchSharp.torch.get_num_threads()); // libtorch's intra-op pool, process-wide
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(before);
+        }
+    }
+
+    [Fact]
     public async Task Detect_prints_dog_bicycle_and_car_and_writes_json_and_drawings()
     {
         var json = Path.Combine(_dir, "dets.json");

@@ -34,15 +34,15 @@ public class ConfigTests
     }
 
     [Theory]
-    [InlineData(0, 0.25, 80, 416)]
-    [InlineData(0.33, 0.25, 0, 416)]
-    [InlineData(0.33, 0.25, 80, 400)]
-    [InlineData(0.33, 0.3, 80, 416)]
-    public void Invalid_configurations_are_rejected_with_a_clear_message(double depth, double width, int classes, int size)
+    [InlineData(0, 0.25, 80, 416, "Depth and Width must be positive (were 0, 0.25)")]
+    [InlineData(0.33, 0.25, 0, 416, "NumClasses must be at least 1 (was 0)")]
+    [InlineData(0.33, 0.25, 80, 400, "InputSize must be a positive multiple of 32 (was 400)")]
+    [InlineData(0.33, 0.3, 80, 416, "Width 0.3 gives inconsistent channels")]
+    public void Invalid_configurations_are_rejected_with_a_clear_message(double depth, double width, int classes, int size, string message)
     {
         var config = new YoloXConfig { Depth = depth, Width = width, NumClasses = classes, InputSize = size };
         var e = Assert.Throws<ArgumentException>(() => YoloXModel.Create(config));
-        Assert.False(string.IsNullOrWhiteSpace(e.Message));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -51,9 +51,9 @@ public class ConfigTests
         using var model = YoloXModel.Create(YoloXPreset.Nano);
         model.eval();
         using var x = TorchSharp.torch.rand(1, 3, 100, 100);
-        Assert.Throws<ArgumentException>(() => model.forward(x));
+        Assert.Contains("multiples of 32, got 100×100", Assert.Throws<ArgumentException>(() => model.forward(x)).Message);
         using var gray = TorchSharp.torch.rand(1, 1, 64, 64);
-        Assert.Throws<ArgumentException>(() => model.forward(gray));
+        Assert.Contains("[B, 3, H, W], got [1, 1, 64, 64]", Assert.Throws<ArgumentException>(() => model.forward(gray)).Message);
     }
 
     [Fact]

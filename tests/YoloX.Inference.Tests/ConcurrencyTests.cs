@@ -9,7 +9,7 @@ public sealed class ConcurrencyTests
     [Theory]
     [InlineData("onnx")]
     [InlineData("torch")]
-    public void Concurrent_Detect_on_one_detector_gives_the_sequential_results(string backend)
+    public void Eight_threads_detecting_on_one_detector_give_the_sequential_results(string backend)
     {
         using var detector = backend == "onnx"
             ? OnnxDetectorTests.BuildNano(confidence: 0.05f)
@@ -21,18 +21,24 @@ public sealed class ConcurrencyTests
         var expected = images.Select(i => detector.Detect(i).Detections).ToArray();
         Assert.NotEqual(expected[0], expected[1]);
 
-        var results = new IReadOnlyList<Detection>[4, 6];
-        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, thread =>
+        // Eight dedicated threads (not pool tasks, whose count would depend on the machine) all detecting at once.
+        const int Threads = 8, Calls = 3;
+        var results = new IReadOnlyList<Detection>[Threads, Calls];
+        using var start = new Barrier(Threads);
+        var workers = Enumerable.Range(0, Threads).Select(thread => new Thread(() =>
         {
-            for (var k = 0; k < 6; k++)
+            start.SignalAndWait();
+            for (var k = 0; k < Calls; k++)
             {
                 results[thread, k] = detector.Detect(images[(thread + k) % 2]).Detections;
             }
-        });
+        })).ToList();
+        workers.ForEach(t => t.Start());
+        workers.ForEach(t => Assert.True(t.Join(TimeSpan.FromMinutes(5)), "a detecting thread hung"));
 
-        for (var thread = 0; thread < 4; thread++)
+        for (var thread = 0; thread < Threads; thread++)
         {
-            for (var k = 0; k < 6; k++)
+            for (var k = 0; k < Calls; k++)
             {
                 Assert.Equal(expected[(thread + k) % 2], results[thread, k]);
             }

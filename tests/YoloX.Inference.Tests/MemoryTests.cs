@@ -43,6 +43,35 @@ public sealed class MemoryTests(ITestOutputHelper output)
             $"resident memory grew by {second / 1048576} MB over the second {WindowCalls} calls (first window {first / 1048576} MB)");
     }
 
+    /// <summary>
+    /// The load criterion: resident memory after 10,000 Detect calls within 10 % of that after 1,000 (a
+    /// per-call leak of even 10 KB would add 90 MB). Takes several minutes per backend on 2 cores.
+    /// </summary>
+    [Theory]
+    [Trait("Category", "Slow")]
+    [InlineData("onnx")]
+    [InlineData("torch")]
+    public void Resident_memory_after_10000_Detect_calls_is_within_10_percent_of_that_after_1000(string backend)
+    {
+        var builder = YoloXBuilder.Create().WithModel(YoloXPreset.Nano).WithWeights(SharedAssets.NanoOnnx);
+        using var detector = (backend == "onnx" ? builder.UseOnnxRuntime() : builder.UseTorch()).BuildDetector();
+        using var image = ImageDecoder.Decode(SharedAssets.DogJpg);
+        long after1000 = 0;
+        for (var i = 1; i <= 10_000; i++)
+        {
+            var result = detector.Detect(image);
+            Assert.NotEmpty(result.Detections);
+            if (i == 1_000)
+            {
+                after1000 = ResidentBytes();
+            }
+        }
+        var after10000 = ResidentBytes();
+        output.WriteLine($"{backend}: resident {after1000 / 1048576.0:F1} MB after 1,000 calls, {after10000 / 1048576.0:F1} MB after 10,000");
+        Assert.True(after10000 <= after1000 * 1.10,
+            $"resident memory grew from {after1000 / 1048576} MB (1,000 calls) to {after10000 / 1048576} MB (10,000 calls)");
+    }
+
     private static void RunCalls(YoloXDetector detector, SkiaSharp.SKBitmap image)
     {
         for (var i = 0; i < WindowCalls; i++)

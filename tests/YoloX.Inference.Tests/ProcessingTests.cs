@@ -13,7 +13,7 @@ public sealed class ProcessingTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void Grid_decoding_of_the_golden_raw_head_matches_the_official_decode_outputs()
+    public void Grid_decoding_of_the_golden_raw_head_in_the_postprocessor_matches_the_official_decode_outputs()
     {
         var eval = RawTensorFile.ReadMap(SharedAssets.Golden("nano_eval_outputs.json"));
         // nano_eval_outputs holds the raw levels of the default-init model and its decode: rebuild the undecoded
@@ -40,6 +40,24 @@ public sealed class ProcessingTests : IDisposable
         for (var i = 0; i < raw.Length; i++)
         {
             Assert.True(MathF.Abs(decoded[i] - expected[i]) <= 1e-4f + 1e-5f * MathF.Abs(expected[i]), $"value {i}: {decoded[i]} vs {expected[i]}");
+        }
+
+        // The detector does not call GridDecoder.Decode: its Postprocessor decodes each candidate (through
+        // GridDecoder.DecodeBox). Check that path on the same rows: with no threshold and no suppression every
+        // anchor becomes a detection whose box is the official decoded box (ratio 1, no clipping).
+        var all = Postprocessor.Run(raw, 80, grid, LetterboxInfo.For(416, 416, 416, 416),
+            new PostprocessOptions(Confidence: 0f, Nms: 1f, MaxDetections: grid.Count, ClipBoxes: false), CocoClasses.Names);
+        Assert.Equal(grid.Count, all.Count);
+        var official = expected.ToArray();
+        var expectedBoxes = Enumerable.Range(0, grid.Count).Select(i =>
+        {
+            var (cx, cy, w, h) = (official[i * 85], official[i * 85 + 1], official[i * 85 + 2], official[i * 85 + 3]);
+            return (X1: cx - w / 2, Y1: cy - h / 2, X2: cx + w / 2, Y2: cy + h / 2);
+        }).ToList();
+        foreach (var d in all)
+        {
+            Assert.Contains(expectedBoxes, e => MathF.Abs(e.X1 - d.Box.X1) <= 1e-3f && MathF.Abs(e.Y1 - d.Box.Y1) <= 1e-3f &&
+                MathF.Abs(e.X2 - d.Box.X2) <= 1e-3f && MathF.Abs(e.Y2 - d.Box.Y2) <= 1e-3f);
         }
     }
 

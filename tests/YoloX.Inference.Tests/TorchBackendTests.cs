@@ -33,7 +33,7 @@ public sealed class TorchBackendTests(ITestOutputHelper output)
             model.eval();
             model.Head.DecodeInInference = false; // the official ONNX output is undecoded
             var raw = model.call(torch.tensor(input, [1, 3, 416, 416])).data<float>().ToArray();
-            var maxDiff = expected.Zip(raw, (a, b) => Math.Abs(a - b)).Max();
+            var maxDiff = TensorAssert.MaxAbsDiff(expected, raw, "raw output"); // fails on NaN/Inf, which LINQ's Max skips
             output.WriteLine($"Torch (ONNX-imported weights) vs ONNX Runtime raw output: max |diff| {maxDiff:G3}");
             Assert.True(maxDiff <= 1e-3, $"max |diff| {maxDiff}");
         }
@@ -66,14 +66,16 @@ public sealed class TorchBackendTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("yolox-torch-").FullName;
         try
         {
-            using var fromPth = BuildTorchNano(SharedAssets.Golden("yolox_nano_seed0_bncal.pth"), confidence: 0.01f);
+            using var fromPth = BuildTorchNano(SharedAssets.Golden("yolox_nano_seed0_bncal.pth"), confidence: 0.001f);
             using var model = YoloXModel.Create(YoloXPreset.Nano);
             PyTorchCheckpoint.Load(model, SharedAssets.Golden("yolox_nano_seed0_bncal.pth"));
             var ours = Path.Combine(dir, "nano.safetensors");
             YoloXCheckpoint.Save(model, ours);
-            using var fromOurs = BuildTorchNano(ours, confidence: 0.01f);
+            using var fromOurs = BuildTorchNano(ours, confidence: 0.001f);
             var a = fromPth.Detect(SharedAssets.DogJpg).Detections;
             var b = fromOurs.Detect(SharedAssets.DogJpg).Detections;
+            // The random-init bncal weights score low everywhere: the comparison means something only with boxes.
+            Assert.True(a.Count >= 10, $"only {a.Count} detections at confidence 0.001");
             Assert.Equal(a.Select(d => (d.ClassId, d.Score, d.Box)), b.Select(d => (d.ClassId, d.Score, d.Box)));
         }
         finally
@@ -88,7 +90,8 @@ public sealed class TorchBackendTests(ITestOutputHelper output)
         var e = Assert.ThrowsAny<Exception>(() => YoloXBuilder.Create()
             .WithWeights(SharedAssets.Golden("yolox_nano_seed0_bncal.pth")).UseTorch().BuildDetector());
         Assert.IsType<InvalidModelException>(e);
-        Assert.Contains("preset", e.Message);
+        Assert.Contains("does not say which model it is; choose the preset", e.Message);
+        Assert.Contains("yolox_nano_seed0_bncal.pth", e.Message);
     }
 
     [Fact]
@@ -100,15 +103,22 @@ public sealed class TorchBackendTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Asking_for_cuda_without_a_gpu_gives_a_clear_error()
+    public void Asking_for_cuda_gives_the_cpu_results_or_without_a_gpu_a_clear_error()
     {
-        if (torch.cuda.is_available())
+        var builder = YoloXBuilder.Create().WithModel(YoloXPreset.Nano).WithWeights(SharedAssets.NanoOnnx);
+        if (!torch.cuda.is_available())
         {
-            return; // this machine has a GPU: nothing to check here
+            var e = Assert.Throws<InvalidOperationException>(() => builder.UseTorch("cuda").BuildDetector().Dispose());
+            Assert.Contains("'cuda' was asked for, but CUDA is not available", e.Message);
+            return;
         }
-        var e = Assert.ThrowsAny<Exception>(() => BuildTorchNano(SharedAssets.NanoOnnx) is var _ &&
-            YoloXBuilder.Create().WithModel(YoloXPreset.Nano).WithWeights(SharedAssets.NanoOnnx).UseTorch("cuda").BuildDetector() is var __);
-        Assert.Contains("CUDA", e.Message);
+        // With a GPU: the same objects as on the CPU (cuDNN's convolutions differ from oneDNN's by float noise).
+        using var cpu = builder.UseTorch("cpu").BuildDetector();
+        using var cuda = builder.UseTorch("cuda").BuildDetector();
+        var a = cpu.Detect(SharedAssets.DogJpg).Detections;
+        var b = cuda.Detect(SharedAssets.DogJpg).Detections;
+        Assert.Equal(a.Select(d => d.ClassId), b.Select(d => d.ClassId));
+        Assert.All(a.Zip(b), p => Assert.True(IoU(p.First.Box, p.Second.Box) >= 0.99 && MathF.Abs(p.First.Score - p.Second.Score) <= 1e-3f));
     }
 
     private static double IoU(BoundingBox a, BoundingBox b)

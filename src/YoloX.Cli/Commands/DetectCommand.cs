@@ -31,7 +31,7 @@ internal static class DetectCommand
         var inputSize = new Option<int?>("--input-size") { Description = "Square input size (multiple of 32); default: the model's." };
         var json = new Option<string?>("--json") { Description = "Write all detections to this JSON file." };
         var saveDir = new Option<string?>("--save-dir") { Description = "Save each image with its boxes drawn into this folder." };
-        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: one per core)." };
+        var threads = new Option<int?>("--threads") { Description = "Intra-op threads of ONNX Runtime, or of libtorch with --backend torch (default: one per core)." };
         var command = new Command("detect", "Detect objects in images with a YOLOX model.")
         {
             images, weights, model, backend, conf, nms, inputSize, json, saveDir, threads,

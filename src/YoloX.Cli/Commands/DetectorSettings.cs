@@ -25,7 +25,7 @@ internal sealed record DetectorSettings(
             builder = builder.WithInputSize(size);
         }
         return Backend == "torch"
-            ? builder.UseTorch()
+            ? builder.UseTorch(threads: Threads)
             : builder.UseOnnxRuntime(new OnnxRuntimeOptions(IntraOpThreads: Threads));
     }
 }

@@ -36,7 +36,7 @@ internal static class EvalCommand
         var detections = new Option<string?>("--detections") { Description = "Evaluate these COCO-format results instead of running a model." };
         var saveDetections = new Option<string?>("--save-detections") { Description = "Write the model's detections as COCO results JSON." };
         var voc = new Option<bool>("--voc") { Description = "Also print PASCAL VOC mAP50 (area and VOC07 11-point)." };
-        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: one per core)." };
+        var threads = new Option<int?>("--threads") { Description = "Intra-op threads of ONNX Runtime, or of libtorch with --backend torch (default: one per core)." };
         var command = new Command("eval", "Evaluate a YOLOX model on a dataset with COCO-exact metrics.")
         {
             weights, dataset, model, backend, conf, nms, inputSize, json, detections, saveDetections, voc, threads,

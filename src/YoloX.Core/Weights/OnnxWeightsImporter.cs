@@ -45,6 +45,18 @@ public static class OnnxWeightsImporter
         }
     }
 
+    /// <summary>
+    /// Reads which network an ONNX file holds (preset, class count, convolution count) without loading weights.
+    /// </summary>
+    /// <exception cref="WeightsFormatException">The file is not an ONNX graph.</exception>
+    /// <exception cref="WeightsMismatchException">The graph is not recognisably a YOLOX preset.</exception>
+    public static OnnxModelInfo Inspect(string path)
+    {
+        var graph = ReadGraph(path);
+        var convs = ConvNodes(graph, path);
+        return new OnnxModelInfo(InferConfig(convs, ClassCount(graph, path), path), convs.Count);
+    }
+
     /// <summary>Loads the graph onto the fused model of <paramref name="preset"/>, with the graph's class count.</summary>
     public static (YoloXModel Model, OnnxModelInfo Info) Load(string path, YoloXPreset preset)
     {
@@ -78,7 +90,7 @@ public static class OnnxWeightsImporter
     }
 
     private sealed record ConvNode(string Name, long[] WeightShape, float[] Weight, float[]? Bias,
-        long Group, long[] Strides, long[] Pads);
+        long Group, long[] Strides, long[] Pads, long[] Dilations);
 
     private static GraphProto ReadGraph(string path)
     {
@@ -139,7 +151,7 @@ public static class OnnxWeightsImporter
             long[] Ints(string name, long[] fallback) =>
                 node.Attribute.FirstOrDefault(a => a.Name == name)?.Ints.ToArray() ?? fallback;
             result.Add(new ConvNode(node.Name, w.Dims.ToArray(), Floats(w, path), bias,
-                Attr("group", 1), Ints("strides", [1, 1]), Ints("pads", [0, 0, 0, 0])));
+                Attr("group", 1), Ints("strides", [1, 1]), Ints("pads", [0, 0, 0, 0]), Ints("dilations", [1, 1])));
         }
         if (result.Count == 0)
         {
@@ -148,13 +160,35 @@ public static class OnnxWeightsImporter
         return result;
     }
 
+    /// <summary>The tensor's values, after checking that the file really holds as many as its shape says.</summary>
     private static float[] Floats(TensorProto t, string path)
     {
         if (t.DataType != (int)TensorProto.Types.DataType.Float)
         {
             throw new WeightsMismatchException($"{path}: tensor '{t.Name}' has ONNX data type {t.DataType}; only float32 weights are supported.");
         }
-        return t.RawData.Length > 0 ? MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray() : t.FloatData.ToArray();
+        if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
+        {
+            throw new WeightsFormatException(path,
+                $"tensor '{t.Name}' is stored as external data (a separate file); only ONNX files that hold their weights inside are supported.");
+        }
+        if (t.Dims.Any(d => d < 0))
+        {
+            throw new WeightsFormatException(path, $"tensor '{t.Name}' has a negative dimension [{string.Join(",", t.Dims)}].");
+        }
+        var expected = t.Dims.Aggregate(1L, (n, d) => n * d);
+        if (t.RawData.Length > 0 && (t.RawData.Length % sizeof(float) != 0 || t.RawData.Length / sizeof(float) != expected))
+        {
+            throw new WeightsFormatException(path,
+                $"tensor '{t.Name}' holds {t.RawData.Length} bytes, but its shape [{string.Join(",", t.Dims)}] needs {expected * sizeof(float)} (the file is damaged).");
+        }
+        var values = t.RawData.Length > 0 ? MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray() : t.FloatData.ToArray();
+        if (values.LongLength != expected)
+        {
+            throw new WeightsFormatException(path,
+                $"tensor '{t.Name}' holds {values.LongLength} values, but its shape [{string.Join(",", t.Dims)}] needs {expected} (the file is damaged).");
+        }
+        return values;
     }
 
     /// <summary>
@@ -210,12 +244,16 @@ public static class OnnxWeightsImporter
         for (var i = 0; i < convs.Count; i++)
         {
             var (conv, node) = (convs[i], nodes[i]);
-            if (!conv.weight!.shape.SequenceEqual(node.WeightShape) || conv.groups != node.Group ||
-                conv.stride![0] != node.Strides[0] || conv.padding![0] != node.Pads[0])
+            if (!conv.weight!.shape.SequenceEqual(node.WeightShape) || conv.groups != node.Group)
             {
                 throw new WeightsMismatchException(
                     $"{path}: convolution {i} ('{node.Name}', weight [{string.Join(",", node.WeightShape)}], group {node.Group}) " +
                     $"does not fit the {Describe(model)} model's [{string.Join(",", conv.weight.shape)}], group {conv.groups}.");
+            }
+            CheckGeometry(conv, node, i, model, path);
+            if (node.Bias is { } bias && bias.Length != node.WeightShape[0])
+            {
+                throw new WeightsFormatException(path, $"the bias of convolution {i} ('{node.Name}') has {bias.Length} values, not {node.WeightShape[0]}.");
             }
             using var w = torch.tensor(node.Weight, node.WeightShape);
             conv.weight.copy_(w);
@@ -223,6 +261,30 @@ public static class OnnxWeightsImporter
             {
                 using var b = node.Bias is null ? torch.zeros(node.WeightShape[0]) : torch.tensor(node.Bias);
                 conv.bias.copy_(b);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every stride, pad (ONNX lists begin pads then end pads) and dilation must equal the model's: a graph that
+    /// differs in any position computes something else, and importing it would give silently wrong outputs.
+    /// </summary>
+    private static void CheckGeometry(Conv2d conv, ConvNode node, int index, YoloXModel model, string path)
+    {
+        long[] stride = [.. conv.stride!], dilation = [.. conv.dilation!], padding = [.. conv.padding!];
+        (string Name, long[] Graph, long[] Model)[] checks =
+        [
+            ("strides", node.Strides, stride),
+            ("pads", node.Pads, [.. padding, .. padding]),
+            ("dilations", node.Dilations, dilation),
+        ];
+        foreach (var (name, graph, ours) in checks)
+        {
+            if (!graph.SequenceEqual(ours))
+            {
+                throw new WeightsMismatchException(
+                    $"{path}: convolution {index} ('{node.Name}') has {name} [{string.Join(",", graph)}], " +
+                    $"the {Describe(model)} model's has [{string.Join(",", ours)}].");
             }
         }
     }

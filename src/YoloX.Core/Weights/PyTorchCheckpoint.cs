@@ -54,10 +54,14 @@ public static class PyTorchCheckpoint
     }
 
     /// <summary>
-    /// Loads an official checkpoint into <paramref name="model"/>: keys are matched by name; missing and unexpected
-    /// keys are reported, not fatal. Shape mismatches (another scale or class count) throw unless
-    /// <paramref name="skipMismatchedShapes"/>, which fine-tuning from COCO weights uses.
+    /// Loads an official checkpoint into <paramref name="model"/>: keys are matched by name; unexpected keys are
+    /// reported. Missing tensors (which would keep their random initial values) and shape mismatches (another scale
+    /// or class count) throw <see cref="WeightsMismatchException"/> naming them, unless
+    /// <paramref name="skipMismatchedShapes"/>: fine-tuning from COCO weights asks to skip what does not fit, and
+    /// then gets both in the returned report (like the official <c>load_ckpt</c>, which warns and goes on).
     /// </summary>
+    /// <exception cref="WeightsFormatException">The file is not a readable PyTorch zip checkpoint.</exception>
+    /// <exception cref="WeightsMismatchException">Tensors are missing or do not fit, and skipping was not asked for.</exception>
     public static LoadReport Load(YoloXModel model, string path, bool skipMismatchedShapes = false)
     {
         var state = ReadStateDict(path);
@@ -65,7 +69,7 @@ public static class PyTorchCheckpoint
         {
             var report = StateDict.Compare(model, state);
             var loaded = state.Count - report.Unexpected.Count - report.ShapeMismatches.Count;
-            if (report.ShapeMismatches.Count > 0 && !skipMismatchedShapes)
+            if ((report.ShapeMismatches.Count > 0 || report.Missing.Count > 0) && !skipMismatchedShapes)
             {
                 throw new WeightsMismatchException($"{path}: the weights do not fit the model: {report}", report);
             }

@@ -5,9 +5,9 @@ namespace YoloX.Inference.Backends;
 /// out. Implementations must allow concurrent <see cref="Run"/> calls from several threads.
 /// </summary>
 /// <remarks>
-/// The ONNX Runtime backend is <see cref="OnnxRuntimeBackend"/>. A TorchSharp backend implements the same contract
-/// over <c>YoloX.Core.Models.YoloXModel</c> (eval mode, fused, <c>decode_in_inference</c> on or off as it likes, saying so
-/// through <see cref="ModelDescription.OutputDecoded"/>).
+/// The implementations are <see cref="OnnxRuntimeBackend"/> and <see cref="TorchBackend"/> (over
+/// <see cref="YoloX.Core.YoloXModel"/>: eval mode, fused, decoding in the network, saying so through
+/// <see cref="ModelDescription.OutputDecoded"/>).
 /// </remarks>
 public interface IInferenceBackend : IDisposable
 {

@@ -18,13 +18,18 @@ public static class GridDecoder
         raw.CopyTo(decoded);
         for (var row = 0; row < raw.Length / width; row++)
         {
-            var i = row % grid.Count;
-            var s = grid.Stride[i];
             var r = decoded.Slice(row * width, 4);
-            r[0] = (r[0] + grid.X[i]) * s;
-            r[1] = (r[1] + grid.Y[i]) * s;
-            r[2] = MathF.Exp(r[2]) * s;
-            r[3] = MathF.Exp(r[3]) * s;
+            (r[0], r[1], r[2], r[3]) = DecodeBox(grid, row % grid.Count, r[0], r[1], r[2], r[3]);
         }
+    }
+
+    /// <summary>
+    /// Decodes the raw box of anchor <paramref name="anchor"/> into cx, cy, w, h in input pixels. The detector's
+    /// post-processor calls this for every candidate row, so the golden decode test checks the code that runs.
+    /// </summary>
+    public static (float Cx, float Cy, float W, float H) DecodeBox(AnchorGrid grid, int anchor, float dx, float dy, float dw, float dh)
+    {
+        var s = grid.Stride[anchor];
+        return ((dx + grid.X[anchor]) * s, (dy + grid.Y[anchor]) * s, MathF.Exp(dw) * s, MathF.Exp(dh) * s);
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 
 namespace YoloX.Inference.Processing;
 
@@ -20,7 +19,23 @@ public static class Postprocessor
     /// <param name="classNames">Names by class index (length C).</param>
     public static List<Detection> Run(
         ReadOnlySpan<float> output, int classCount, AnchorGrid? grid, LetterboxInfo letterbox,
-        PostprocessOptions options, IReadOnlyList<string> classNames)
+        PostprocessOptions options, IReadOnlyList<string> classNames) =>
+        Run(output, classCount, grid, letterbox, options, classNames, out _);
+
+    /// <summary>
+    /// Decodes, filters and suppresses the boxes of one image, and counts the rows dropped because their box,
+    /// objectness or best class score is NaN or infinite (a diverged model must not yield boxes at NaN).
+    /// </summary>
+    /// <param name="output">The head output of one image, N × (5 + C) floats, row-major.</param>
+    /// <param name="classCount">C.</param>
+    /// <param name="grid">The anchor grid when the output is raw (undecoded); <c>null</c> when boxes are already cx, cy, w, h in input pixels.</param>
+    /// <param name="letterbox">How the image was placed on the input.</param>
+    /// <param name="options">Thresholds and caps.</param>
+    /// <param name="classNames">Names by class index (length C).</param>
+    /// <param name="nonFiniteRows">Rows dropped for non-finite values.</param>
+    public static List<Detection> Run(
+        ReadOnlySpan<float> output, int classCount, AnchorGrid? grid, LetterboxInfo letterbox,
+        PostprocessOptions options, IReadOnlyList<string> classNames, out int nonFiniteRows)
     {
         var width = 5 + classCount;
         var n = output.Length / width;
@@ -32,7 +47,7 @@ public static class Postprocessor
         var candidates = pool.Rent(Math.Max(n, 1));
         try
         {
-            var count = Collect(output, classCount, grid, options.Confidence, candidates);
+            var count = Collect(output, classCount, grid, options.Confidence, candidates, out nonFiniteRows);
             var span = candidates.AsSpan(0, count);
             span.Sort(default(ByScoreDescending));
             var kept = Suppress(span, options.Nms, options.ClassAgnostic, options.MaxDetections);
@@ -45,39 +60,65 @@ public static class Postprocessor
     }
 
     private static int Collect(
-        ReadOnlySpan<float> output, int classCount, AnchorGrid? grid, float confidence, Candidate[] candidates)
+        ReadOnlySpan<float> output, int classCount, AnchorGrid? grid, float confidence, Candidate[] candidates, out int nonFinite)
     {
         var width = 5 + classCount;
         var n = output.Length / width;
         var count = 0;
+        nonFinite = 0;
         for (var i = 0; i < n; i++)
         {
             var row = output.Slice(i * width, width);
             var obj = row[4];
+            if (!float.IsFinite(obj))
+            {
+                nonFinite++;
+                continue;
+            }
             // Class probabilities are ≤ 1, so obj × cls ≥ conf needs obj ≥ conf: skip the class scan early.
             if (!(obj >= confidence))
             {
                 continue;
             }
-            var classes = row[5..];
-            var best = TensorPrimitives.IndexOfMax(classes);
-            var score = obj * classes[best];
+            var best = IndexOfMaxFinite(row[5..]);
+            if (best < 0)
+            {
+                nonFinite++;
+                continue;
+            }
+            var score = obj * row[5 + best];
             if (!(score >= confidence))
             {
                 continue;
             }
-            float cx = row[0], cy = row[1], w = row[2], h = row[3];
-            if (grid is not null)
+            var (cx, cy, w, h) = grid is null ? (row[0], row[1], row[2], row[3]) : GridDecoder.DecodeBox(grid, i, row[0], row[1], row[2], row[3]);
+            if (!float.IsFinite(cx) || !float.IsFinite(cy) || !float.IsFinite(w) || !float.IsFinite(h) || !float.IsFinite(score))
             {
-                var s = grid.Stride[i];
-                cx = (cx + grid.X[i]) * s;
-                cy = (cy + grid.Y[i]) * s;
-                w = MathF.Exp(w) * s;
-                h = MathF.Exp(h) * s;
+                nonFinite++; // e.g. exp() of a huge raw width: no box can be drawn or written for it
+                continue;
             }
             candidates[count++] = new Candidate(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, best, i);
         }
         return count;
+    }
+
+    /// <summary>
+    /// The index of the largest finite value, or −1 when there is none. (TensorPrimitives.IndexOfMax returns the
+    /// index of a NaN when one is present, which would turn a single bad class into a lost detection.)
+    /// </summary>
+    private static int IndexOfMaxFinite(ReadOnlySpan<float> values)
+    {
+        var best = -1;
+        var max = float.NegativeInfinity;
+        for (var c = 0; c < values.Length; c++)
+        {
+            var v = values[c];
+            if (float.IsFinite(v) && (best < 0 || v > max))
+            {
+                (best, max) = (c, v);
+            }
+        }
+        return best;
     }
 
     /// <summary>Greedy NMS over score-sorted candidates; moves the kept ones to the front and returns their count.</summary>

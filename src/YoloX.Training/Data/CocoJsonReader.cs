@@ -28,7 +28,7 @@ public static class CocoJsonReader
             source.Expect(ref reader, JsonTokenType.StartObject, "a JSON object");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString();
+                var name = source.Text(ref reader, "property name");
                 reader.Read();
                 switch (name)
                 {
@@ -137,7 +137,7 @@ public static class CocoJsonReader
         double width = -1, height = -1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString();
+            var name = source.Text(ref reader, "property name");
             reader.Read();
             switch (name)
             {
@@ -170,7 +170,7 @@ public static class CocoJsonReader
         var crowd = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString();
+            var name = source.Text(ref reader, "property name");
             reader.Read();
             switch (name)
             {
@@ -210,7 +210,7 @@ public static class CocoJsonReader
         string? name = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = reader.GetString();
+            var field = source.Text(ref reader, "property name");
             reader.Read();
             switch (field)
             {

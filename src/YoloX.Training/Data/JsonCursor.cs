@@ -105,11 +105,19 @@ internal sealed class JsonSource
 
     public string Text(ref Utf8JsonReader reader, string field)
     {
-        if (reader.TokenType != JsonTokenType.String)
+        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
         {
             throw Error(reader.TokenStartIndex, $"'{field}' must be a string, found {Describe(reader.TokenType)}");
         }
-        return reader.GetString() ?? string.Empty;
+        try
+        {
+            return reader.GetString() ?? string.Empty;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader validates structure, not the UTF-8 inside strings: GetString finds bad bytes only now.
+            throw Error(reader.TokenStartIndex, $"'{field}' is not valid UTF-8 text", ex);
+        }
     }
 
     public bool Flag(ref Utf8JsonReader reader, string field) => reader.TokenType switch

@@ -138,7 +138,8 @@ public static class VocReader
         }
         catch (XmlException ex)
         {
-            sink.Malformed(file, ex.LineNumber, $"invalid XML: {ex.Message}", ex.LinePosition, ex);
+            // An empty or whitespace-only file has no line for XmlReader (0): point at line 1.
+            sink.Malformed(file, Math.Max(ex.LineNumber, 1), $"invalid XML: {ex.Message}", ex.LinePosition, ex);
             return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

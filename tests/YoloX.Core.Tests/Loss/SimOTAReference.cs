@@ -1,4 +1,5 @@
 using TorchSharp;
+using YoloX.Core.Loss;
 using static TorchSharp.torch;
 
 namespace YoloX.Core.Tests.Loss;
@@ -11,14 +12,16 @@ internal static class SimOTAReference
 {
     public static (long[] FgAnchors, long[] MatchedGt, long[] DynamicK) Assign(
         Tensor gtBoxes, Tensor gtClasses, Tensor predBoxes, Tensor clsLogits, Tensor objLogits,
-        Tensor xShifts, Tensor yShifts, Tensor strides, int numClasses)
+        Tensor xShifts, Tensor yShifts, Tensor strides, int numClasses, SimOTAOptions? options = null)
     {
+        // The official constants unless other settings are asked for (each one must change the assignment as here).
+        options ??= SimOTAOptions.Default;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var numGt = gtBoxes.shape[0];
         var xc = ((xShifts + 0.5) * strides).unsqueeze(0);
         var yc = ((yShifts + 0.5) * strides).unsqueeze(0);
-        var dist = strides.unsqueeze(0) * 1.5;
+        var dist = strides.unsqueeze(0) * options.CenterRadius;
         var l = gtBoxes[.., 0..1] - dist;
         var r = gtBoxes[.., 0..1] + dist;
         var t = gtBoxes[.., 1..2] - dist;
@@ -36,10 +39,10 @@ internal static class SimOTAReference
         var p = (clsLogits.index_select(0, candidates).sigmoid() * objLogits.index_select(0, candidates).sigmoid()).sqrt();
         var clsLoss = nn.functional.binary_cross_entropy(
             p.unsqueeze(0).repeat(numGt, 1, 1), oneHot.unsqueeze(1).repeat(1, a, 1), reduction: nn.Reduction.None).sum(-1);
-        var cost = clsLoss + 3.0 * iouLoss + 1e6 * geometry.logical_not().to(ScalarType.Float32);
+        var cost = options.ClassCostWeight * clsLoss + options.IoUCostWeight * iouLoss + options.OutsideCenterPenalty * geometry.logical_not().to(ScalarType.Float32);
 
         var matching = torch.zeros_like(cost, dtype: ScalarType.Byte);
-        var k = (int)Math.Min(10, a);
+        var k = (int)Math.Min(options.CandidateTopK, a);
         var dynamicKs = ious.topk(k, dim: 1).values.sum(1).to(ScalarType.Int32).clamp_min(1);
         var ks = dynamicKs.data<int>().ToArray();
         for (var g = 0; g < numGt; g++)
