@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return DetectCommand.Create();
         yield return EvalCommand.Create();
         yield return DatasetCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

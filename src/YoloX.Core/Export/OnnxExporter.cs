@@ -97,6 +97,13 @@ public static class OnnxExporter
         return result;
     }
 
+    /// <summary>
+    /// Whether a module of <paramref name="moduleType"/> can be exported: it has an emitter, or its parent's emitter
+    /// reads it directly (module lists, a BaseConv's batch norm, SPP's max pools).
+    /// </summary>
+    public static bool CanExport(Type moduleType) =>
+        OnnxEmitterRegistry.Default.Supports(moduleType) || OnnxEmitterRegistry.IsReadByParent(moduleType);
+
     /// <summary>The version of this library, as written into exported files.</summary>
     public static string ToolVersion { get; } =
         typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

@@ -8,27 +8,28 @@ namespace YoloX.Core.Export.Emitters;
 internal static class ConvolutionWriter
 {
     /// <summary>
-    /// Conv with "same"-style symmetric padding. The batch norm, when present, is folded as the official
-    /// <c>fuse_conv_and_bn</c> does (w·γ/√(σ²+ε), β + (b − μ)·γ/√(σ²+ε)), computed in float64 so that folding adds
-    /// no error beyond the final rounding to float32; the model itself is not changed.
+    /// Conv with "same"-style symmetric padding. The batch norm, when present, is folded in float32 in the order of
+    /// PyTorch's ONNX exporter (scale = γ / √(σ² + ε), w·scale, β + (b − μ)·scale), so that our files carry the
+    /// official exporter's weights bit for bit where the inputs agree; the model itself is not changed.
     /// </summary>
     public static string Write(OnnxEmitContext context, string input, Conv2d conv, BatchNorm2d? bn,
         long stride, long padding, long groups)
     {
         var dims = conv.weight!.shape;
         var outChannels = dims[0];
-        var weight = Read(conv.weight!).Select(v => (double)v).ToArray();
-        var bias = conv.bias is { } b ? Read(b).Select(v => (double)v).ToArray() : new double[outChannels];
+        var weight = Read(conv.weight!);
+        var bias = conv.bias is { } b ? Read(b) : new float[outChannels];
         if (bn is not null)
         {
             var mean = Read(bn.running_mean!);
             var variance = Read(bn.running_var!);
             var gamma = Read(bn.weight!);
             var beta = Read(bn.bias!);
+            var eps = (float)bn.eps;
             var perChannel = weight.Length / outChannels;
             for (var c = 0; c < outChannels; c++)
             {
-                var scale = gamma[c] / Math.Sqrt(variance[c] + bn.eps);
+                var scale = gamma[c] / MathF.Sqrt(variance[c] + eps);
                 for (var i = 0; i < perChannel; i++)
                 {
                     weight[c * perChannel + i] *= scale;
@@ -37,8 +38,8 @@ internal static class ConvolutionWriter
             }
         }
         var graph = context.Graph;
-        var w = graph.Floats("weight", ToFloats(weight), dims);
-        var bb = graph.Floats("bias", ToFloats(bias), outChannels);
+        var w = graph.Floats("weight", Finite(weight), dims);
+        var bb = graph.Floats("bias", Finite(bias), outChannels);
         return graph.Node("Conv", [input, w, bb],
             OnnxGraphBuilder.Attr("kernel_shape", dims[2..]),
             OnnxGraphBuilder.Attr("strides", stride, stride),
@@ -63,12 +64,11 @@ internal static class ConvolutionWriter
         return contiguous.data<float>().ToArray();
     }
 
-    private static float[] ToFloats(double[] values)
+    private static float[] Finite(float[] values)
     {
-        var result = new float[values.Length];
+        var result = values;
         for (var i = 0; i < values.Length; i++)
         {
-            result[i] = (float)values[i];
             if (!float.IsFinite(result[i]))
             {
                 throw new OnnxExportException("The model has non-finite weights (NaN or ±Inf after folding the batch norm); refusing to export them.");

@@ -17,7 +17,7 @@ internal static class NmsEmitter
             var boxes = g.Node("Concat", [g.Node("Sub", [center, halfSize]), g.Node("Add", [center, halfSize])], OnnxGraphBuilder.Attr("axis", 2L));
             var objectness = DecodeEmitter.Slice(g, decoded, 4, 5);
             var classes = DecodeEmitter.Slice(g, decoded, 5, long.MaxValue);
-            var best = g.Node("ReduceMax", [classes], OnnxGraphBuilder.Attr("axes", 2L), OnnxGraphBuilder.Attr("keepdims", 1L));
+            var best = g.Node("ReduceMax", [classes], OnnxGraphBuilder.Attr("axes", new long[] { 2 }), OnnxGraphBuilder.Attr("keepdims", 1L));
             var isBest = g.Node("Cast", [g.Node("Equal", [classes, best])], OnnxGraphBuilder.Attr("to", (long)TensorProto.Types.DataType.Float));
             var scores = g.Node("Mul", [g.Node("Mul", [classes, isBest]), objectness]);
             var scoresByClass = g.Node("Transpose", [scores], OnnxGraphBuilder.Attr("perm", 0L, 2L, 1L));
