@@ -69,7 +69,7 @@ public sealed class NmsExportTests(ITestOutputHelper output)
     /// Zero cls/obj biases and 20× their weights: the random head's logits then spread over many units, so scores
     /// range over (0, 1) with few near-ties (the 0.01 prior alone gives no box above 0.3).
     /// </summary>
-    private static void SpreadScores(YoloXModel model)
+    internal static void SpreadScores(YoloXModel model)
     {
         model.Head.InitializeBiases(0.5);
         using var noGrad = TorchSharp.torch.no_grad();
