@@ -12,6 +12,7 @@ namespace YoloX.Inference.Tests.Export;
 /// A checkpoint with another class count (saved by <see cref="YoloXCheckpoint"/>, standing in for a fine-tuned one
 /// until the trainer lands) exports, and detects on the ONNX backend exactly as on the Torch backend.
 /// </summary>
+[Collection(ExportCollection.Name)]
 public sealed class CheckpointExportTests(ITestOutputHelper output)
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace YoloX.Inference.Tests.Export;
 /// statistics, fixed input), at batch 1 and 2 through one dynamic-batch file, raw and decoded; every file passes the
 /// ONNX checker. There is no official export of these random models, so the Torch model is the reference.
 /// </summary>
+[Collection(ExportCollection.Name)]
 public sealed class ExportParityTests(ITestOutputHelper output)
 {
     private const int Size = 128;

@@ -13,6 +13,7 @@ namespace YoloX.Inference.Tests.Export;
 /// detections of our Torch-backend detector on the same model (IoU ≥ 0.999, score within 1e-4, same class).
 /// Random weights get spread-out scores (<see cref="SpreadScores"/>) so that dog.jpg yields real NMS work.
 /// </summary>
+[Collection(ExportCollection.Name)]
 public sealed class NmsExportTests(ITestOutputHelper output)
 {
     private const int Size = 160;

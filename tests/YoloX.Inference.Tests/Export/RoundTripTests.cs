@@ -11,6 +11,7 @@ namespace YoloX.Inference.Tests.Export;
 /// export was made from) and re-exported by us give ONNX Runtime outputs equal to the official file's on the golden
 /// dog.jpg input (golden/dog_input_416: the official ValTransform of assets/images/dog.jpg).
 /// </summary>
+[Collection(ExportCollection.Name)]
 public sealed class RoundTripTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
