@@ -16,15 +16,36 @@ namespace YoloX.Inference.Tests.Export;
 [Collection(ExportCollection.Name)]
 public sealed class NmsExportTests(ITestOutputHelper output)
 {
-    private const int Size = 160;
+    private const int Size = 256;
     private const float Confidence = 0.3f;
     private const float NmsIou = 0.45f;
 
     [Theory]
     [InlineData(YoloXPreset.Nano)]
     [InlineData(YoloXPreset.Tiny)]
-    [InlineData(YoloXPreset.S)]
     public void NmsInGraph_DetectsLikeTheTorchDetector(YoloXPreset preset) => CheckNms(preset);
+
+    /// <summary>
+    /// S: the Torch-backend detector on this random S model crashes the test host natively (inside TorchBackend's
+    /// forward or its postprocessing; found 2026-12-02, not diagnosed, reported to the integrator), so the reference
+    /// here is our detector on the decoded export, whose equality with the Torch model ExportParityTests proves.
+    /// </summary>
+    [Fact]
+    public void NmsInGraph_DetectsLikeTheDecodedExport_S()
+    {
+        using var dir = new TempDir();
+        using var model = ExportTestModels.Random(YoloXPreset.S, inputSize: Size);
+        SpreadScores(model);
+        var decoded = dir.File("S-decoded.onnx");
+        var nms = dir.File("S-nms.onnx");
+        model.ExportOnnx(decoded, new OnnxExportOptions { Decode = true });
+        model.ExportOnnx(nms, new OnnxExportOptions { Nms = true, NmsScoreThreshold = Confidence, NmsIouThreshold = NmsIou });
+        output.WriteLine($"checker: {OnnxChecker.Check(decoded)}; {OnnxChecker.Check(nms)}");
+        var reference = Detect(new OnnxRuntimeBackend(decoded));
+        var inGraph = Detect(new OnnxRuntimeBackend(nms));
+        output.WriteLine($"S: decoded export {reference.Count} detections, NMS in graph {inGraph.Count}");
+        DetectionAssert.Same(reference, inGraph, output);
+    }
 
     /// <summary>Darknet53's 255 MB file makes this ~2.5 min on the loaded build machine: Slow (its raw/decoded parity runs in CI).</summary>
     [Fact]
