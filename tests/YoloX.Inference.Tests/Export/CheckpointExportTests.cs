@@ -33,10 +33,10 @@ public sealed class CheckpointExportTests(ITestOutputHelper output)
         {
             loaded.eval();
             loaded.ExportOnnx(raw, new OnnxExportOptions { ClassNames = storedNames });
-            loaded.ExportOnnx(nms, new OnnxExportOptions { ClassNames = storedNames, Nms = true });
+            loaded.ExportOnnx(nms, new OnnxExportOptions { ClassNames = storedNames, Nms = true, NmsScoreThreshold = 0.45f, MaxDetections = 5000 });
         }
         output.WriteLine($"checker: {OnnxChecker.Check(raw)}; {OnnxChecker.Check(nms)}");
-        var options = new YoloXDetectorOptions(new PostprocessOptions(0.3f, 0.45f, ClipBoxes: false));
+        var options = new YoloXDetectorOptions(new PostprocessOptions(0.45f, 0.45f, MaxDetections: 5000, ClipBoxes: false));
         var torch = Detect(TorchBackend.Load(checkpoint, null), options);
         foreach (var file in new[] { raw, nms })
         {
