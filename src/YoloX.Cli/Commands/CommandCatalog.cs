@@ -33,5 +33,6 @@ internal static class CommandCatalog
         yield return ModelsCommand.Create();
         yield return BenchmarkCommand.Create();
         yield return TrainCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

@@ -22,6 +22,9 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Whether the block adds its input (shortcut requested and channels equal); read by the ONNX exporter.</summary>
+    internal bool UseAdd => useAdd;
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {

@@ -16,6 +16,7 @@ public sealed class SPPBottleneck : nn.Module<Tensor, Tensor>
         : base(nameof(SPPBottleneck))
     {
         kernelSizes ??= [5, 9, 13];
+        KernelSizes = kernelSizes.ToArray();
         var hidden = inChannels / 2;
         conv1 = new BaseConv(inChannels, hidden, 1, 1, activation: activation);
         m = nn.ModuleList(kernelSizes
@@ -24,6 +25,9 @@ public sealed class SPPBottleneck : nn.Module<Tensor, Tensor>
         conv2 = new BaseConv(hidden * (kernelSizes.Count + 1), outChannels, 1, 1, activation: activation);
         RegisterComponents();
     }
+
+    /// <summary>The max-pool kernel sizes (stride 1, padding k / 2); read by the ONNX exporter.</summary>
+    internal IReadOnlyList<long> KernelSizes { get; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

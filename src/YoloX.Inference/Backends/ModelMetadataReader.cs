@@ -37,6 +37,19 @@ internal static partial class ModelMetadataReader
         return null;
     }
 
+    /// <summary>A boolean flag such as <c>nms</c>, when present.</summary>
+    public static bool? Flag(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out var v) ? v.Trim().ToLowerInvariant() is "true" or "1" or "yes" : null;
+
+    /// <summary>An integer value such as <c>num_classes</c>, when present and valid.</summary>
+    public static int? Integer(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out var v) && int.TryParse(v.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var i)
+            ? i : null;
+
+    /// <summary>The nominal input size (<c>input_width</c>, <c>input_height</c>), when both are present and positive.</summary>
+    public static (int Width, int Height)? InputSize(IReadOnlyDictionary<string, string> metadata) =>
+        Integer(metadata, "input_width") is > 0 and var w && Integer(metadata, "input_height") is > 0 and var h ? (w, h) : null;
+
     private static List<string> Parse(string value)
     {
         if (value.StartsWith('['))

@@ -16,6 +16,7 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly RunOptions _runOptions = new();
+    private readonly bool _nmsOutput;
     private bool _disposed;
 
     /// <summary>Loads <paramref name="modelPath"/>.</summary>
@@ -39,7 +40,7 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         _session = Load(modelPath, sessionOptions);
         try
         {
-            (Model, _inputNames, _outputNames) = Describe(modelPath, options, requiredSize, fallbackSize);
+            (Model, _inputNames, _outputNames, _nmsOutput) = Describe(modelPath, options, requiredSize, fallbackSize);
         }
         catch
         {
@@ -67,6 +68,11 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         {
             throw new ArgumentException($"Input/output buffers are too small for a batch of {batchSize}.");
         }
+        if (_nmsOutput)
+        {
+            RunWithNms(input, batchSize, output, cancellationToken);
+            return;
+        }
         // Both tensors wrap our (pinned) managed buffers: ONNX Runtime reads and writes them in place, no copies.
         using var inputValue = OrtValue.CreateTensorValueFromMemory(
             OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(input[..(batchSize * Model.InputLength)]),
@@ -90,6 +96,26 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         {
             throw new OperationCanceledException(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A file exported with NMS in the graph returns [K, 7] detections of unknown K: let ONNX Runtime allocate it,
+    /// then lay it out as decoded rows (<see cref="NmsOutputAdapter"/>).
+    /// </summary>
+    private void RunWithNms(ReadOnlyMemory<float> input, int batchSize, Memory<float> output, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(
+            OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(input[..(batchSize * Model.InputLength)]),
+            [batchSize, 3, Model.InputHeight, Model.InputWidth]);
+        using var results = _session.Run(_runOptions, _inputNames, [inputValue], _outputNames);
+        var detections = results[0];
+        var shape = detections.GetTensorTypeAndShape().Shape;
+        if (shape.Length != 2 || shape[1] != 7)
+        {
+            throw new InvalidModelException(Model.Source, $"its NMS output is [{string.Join(", ", shape)}], not [K, 7].");
+        }
+        NmsOutputAdapter.Scatter(detections.GetTensorDataAsSpan<float>(), batchSize, Model.AnchorCount, Model.ClassCount, output.Span);
     }
 
     /// <inheritdoc/>
@@ -153,7 +179,7 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         }
     }
 
-    private (ModelDescription, string[], string[]) Describe(string modelPath, OnnxRuntimeOptions options, (int Width, int Height)? required, (int Width, int Height)? fallback)
+    private (ModelDescription, string[], string[], bool) Describe(string modelPath, OnnxRuntimeOptions options, (int Width, int Height)? required, (int Width, int Height)? fallback)
     {
         if (_session.InputMetadata.Count != 1)
         {
@@ -165,10 +191,17 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         {
             throw new InvalidModelException(modelPath, $"its input '{inputName}' is {input.ElementDataType} [{string.Join(", ", dims)}]; a YOLOX detector takes float [B, 3, H, W].");
         }
-        var height = Resolve(modelPath, "height", dims[2], required?.Height, fallback?.Height);
-        var width = Resolve(modelPath, "width", dims[3], required?.Width, fallback?.Width);
+        var metadata = _session.ModelMetadata.CustomMetadataMap;
+        // A file with dynamic height and width that records its nominal size (our exporter does) needs no size from the caller.
+        var stored = ModelMetadataReader.InputSize(metadata);
+        var height = Resolve(modelPath, "height", dims[2], required?.Height, stored?.Height ?? fallback?.Height);
+        var width = Resolve(modelPath, "width", dims[3], required?.Width, stored?.Width ?? fallback?.Width);
         var (outputName, output) = _session.OutputMetadata.First();
         var od = output.Dimensions;
+        if (ModelMetadataReader.Flag(metadata, "nms") == true)
+        {
+            return (DescribeNms(modelPath, options, metadata, dims, width, height, output), [inputName], [outputName], true);
+        }
         if (output.ElementDataType != TensorElementType.Float || od.Length != 3 || od[2] < 6)
         {
             throw new InvalidModelException(modelPath, $"its output '{outputName}' is {output.ElementDataType} [{string.Join(", ", od)}]; a YOLOX detector returns float [B, N, 5 + C] with C ≥ 1 classes.");
@@ -182,7 +215,6 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         {
             throw new InvalidModelException(modelPath, $"its input batch {dims[0]} differs from its output batch {od[0]}.");
         }
-        var metadata = _session.ModelMetadata.CustomMetadataMap;
         var names = ModelMetadataReader.ClassNames(metadata);
         var classCount = od[2] - 5;
         if (names is not null && names.Count != classCount)
@@ -193,7 +225,30 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         var description = new ModelDescription(
             modelPath, $"onnxruntime ({options.ProviderName})", width, height,
             dims[0] > 0 ? dims[0] : int.MaxValue, dims[0] > 0, anchors, classCount, decoded, names);
-        return (description, [inputName], [outputName]);
+        return (description, [inputName], [outputName], false);
+    }
+
+    /// <summary>An export with NMS in the graph: [K, 7] output; class count and row cap come from its metadata.</summary>
+    private static ModelDescription DescribeNms(string modelPath, OnnxRuntimeOptions options, IReadOnlyDictionary<string, string> metadata,
+        int[] dims, int width, int height, NodeMetadata output)
+    {
+        var od = output.Dimensions;
+        if (output.ElementDataType != TensorElementType.Float || od.Length != 2 || od[1] != 7)
+        {
+            throw new InvalidModelException(modelPath, $"its metadata says nms, but its output is {output.ElementDataType} [{string.Join(", ", od)}], not float [K, 7].");
+        }
+        var classCount = ModelMetadataReader.Integer(metadata, "num_classes")
+            ?? throw new InvalidModelException(modelPath, "its metadata says nms but has no num_classes.");
+        var rows = ModelMetadataReader.Integer(metadata, "max_detections") ?? 300;
+        if (classCount < 1 || rows < 1)
+        {
+            throw new InvalidModelException(modelPath, $"its metadata has num_classes {classCount} and max_detections {rows}; both must be positive.");
+        }
+        var names = ModelMetadataReader.ClassNames(metadata);
+        return new ModelDescription(
+            modelPath, $"onnxruntime ({options.ProviderName}, NMS in graph)", width, height,
+            dims[0] > 0 ? dims[0] : int.MaxValue, dims[0] > 0, rows, classCount, OutputDecoded: true,
+            names is not null && names.Count == classCount ? names : null);
     }
 
     private static int Resolve(string modelPath, string what, int modelDim, int? requested, int? fallback)

@@ -145,7 +145,12 @@ public sealed class TorchBackend : IInferenceBackend
         }
     }
 
-    private static (YoloXModel Model, IReadOnlyList<string>? Names) LoadModel(string path, YoloXPreset? preset, int? numClasses)
+    /// <summary>
+    /// Loads the network of a weights file in any format <see cref="Load"/> reads (the caller owns the model), with
+    /// the class names the file stores (our checkpoints only). Used by tools such as <c>yolox export</c>.
+    /// </summary>
+    /// <exception cref="InvalidModelException">The file cannot be read as YOLOX weights or does not fit the preset.</exception>
+    public static (YoloXModel Model, IReadOnlyList<string>? Names) LoadModel(string path, YoloXPreset? preset, int? numClasses = null)
     {
         try
         {
