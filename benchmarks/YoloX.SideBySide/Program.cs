@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using TorchSharp;
+using YoloX.Core;
+using YoloX.Training.Engine;
+using YoloX.Training.Optimization;
+using static TorchSharp.torch;
+
+// Lockstep worker, our side of ../shared/reference/scripts/lockstep.py (the official side is pyworker.py):
+//   eval nano|tiny|s fused(0|1) warmup   -- batch-1 eval forward, decoded output, no_grad, NCHW input 0..255
+//   train nano|s warmup                  -- one training step as the trainer runs it (TrainingStep: zero_grad,
+//                                           forward + SimOTA loss, backward, SGD with the official three groups);
+//                                           the EMA update follows, untimed, as in pyworker.py
+// Prints "ready" after set-up and warm-up; then each "run K W" line gets W untimed and K timed steps (ms).
+torch.set_num_threads(2);
+var kind = args[0];
+var scale = args[1];
+var preset = scale switch { "nano" => YoloXPreset.Nano, "tiny" => YoloXPreset.Tiny, _ => YoloXPreset.S };
+torch.manual_seed(0);
+var model = YoloXModel.Create(preset);
+Func<double> step;
+int warmup;
+if (kind == "eval")
+{
+    warmup = int.Parse(args[3], CultureInfo.InvariantCulture);
+    var size = scale == "s" ? 640 : 416;
+    model.eval();
+    if (args[2] == "1")
+        model.Fuse();
+    var input = torch.rand([1, 3, size, size], generator: new torch.Generator(1)) * 255;
+    step = () =>
+    {
+        var watch = Stopwatch.StartNew();
+        using (torch.NewDisposeScope())
+        using (torch.no_grad())
+            model.call(input);
+        return watch.Elapsed.TotalMilliseconds;
+    };
+}
+else
+{
+    warmup = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var (size, batch) = scale == "nano" ? (416, 8) : (640, 4);
+    model.train();
+    var optimizer = YoloXSgd.Create(model);
+    var ema = new ModelEma(model, 0.9998);
+    var trainingStep = new TrainingStep(model, optimizer);
+    var images = torch.rand([batch, 3, size, size], generator: new torch.Generator(1)) * 255;
+    var targets = SyntheticTargets(batch, size);
+    var lr = 0.01 / 64 * batch;
+    step = () =>
+    {
+        var watch = Stopwatch.StartNew();
+        trainingStep.Run(images, targets, lr);
+        var ms = watch.Elapsed.TotalMilliseconds;
+        ema.Update(model);
+        return ms;
+    };
+}
+
+for (var i = 0; i < warmup; i++)
+    step();
+Console.WriteLine("ready");
+while (Console.ReadLine() is { } line)
+{
+    var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    if (parts.Length == 0 || parts[0] != "run")
+        break;
+    var (k, w) = parts.Length == 3
+        ? (int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture))
+        : (1, 0);
+    for (var i = 0; i < w; i++)
+        step();
+    var times = Enumerable.Range(0, k).Select(_ => step().ToString("F3", CultureInfo.InvariantCulture)).ToArray();
+    Console.WriteLine(string.Join(' ', times));
+}
+
+// The official timings.py synth_targets: 8 boxes per image, sides 8 px to 0.45·size + 8, fully inside, 80 classes,
+// padded to 120 rows (same distribution, our own seeded draws).
+static Tensor SyntheticTargets(int batch, int size)
+{
+    var random = new Random(0);
+    var rows = new float[batch * 120 * 5];
+    for (var b = 0; b < batch; b++)
+        for (var j = 0; j < 8; j++)
+        {
+            var w = (float)(random.NextDouble() * size * 0.45 + 8);
+            var h = (float)(random.NextDouble() * size * 0.45 + 8);
+            var o = (b * 120 + j) * 5;
+            rows[o] = random.Next(80);
+            rows[o + 1] = (float)(random.NextDouble() * (size - w) + w / 2);
+            rows[o + 2] = (float)(random.NextDouble() * (size - h) + h / 2);
+            rows[o + 3] = w;
+            rows[o + 4] = h;
+        }
+    return torch.tensor(rows, [batch, 120, 5]);
+}
