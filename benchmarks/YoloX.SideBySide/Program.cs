@@ -2,12 +2,17 @@ using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
 using YoloX.Core;
+using YoloX.Training.Augmentation;
+using YoloX.Training.Data;
 using YoloX.Training.Engine;
 using YoloX.Training.Optimization;
 using static TorchSharp.torch;
 
 // Lockstep worker, our side of ../shared/reference/scripts/lockstep.py (the official side is pyworker.py):
 //   eval nano|tiny|s fused(0|1) warmup   -- batch-1 eval forward, decoded output, no_grad, NCHW input 0..255
+//   aug CONFIG ramcache(0|1) COCO_DIR warmup -- one training sample of the augmentation pipeline on one core
+//                                           (CONFIG as data_aug_timing.py: nano_exp, default_exp_416, no_aug), on
+//                                           the official script's own synthetic COCO folder (the same JPEGs)
 //   train nano|s warmup                  -- one training step as the trainer runs it (TrainingStep: zero_grad,
 //                                           forward + SimOTA loss, backward, SGD with the official three groups);
 //                                           the EMA update follows, untimed, as in pyworker.py
@@ -15,6 +20,11 @@ using static TorchSharp.torch;
 torch.set_num_threads(2);
 var kind = args[0];
 var scale = args[1];
+if (kind == "aug")
+{
+    RunLoop(AugmentationCase(args), int.Parse(args[4], CultureInfo.InvariantCulture));
+    return;
+}
 var preset = scale switch { "nano" => YoloXPreset.Nano, "tiny" => YoloXPreset.Tiny, _ => YoloXPreset.S };
 torch.manual_seed(0);
 var model = YoloXModel.Create(preset);
@@ -58,21 +68,49 @@ else
     };
 }
 
-for (var i = 0; i < warmup; i++)
-    step();
-Console.WriteLine("ready");
-while (Console.ReadLine() is { } line)
+RunLoop(step, warmup);
+
+static void RunLoop(Func<double> step, int warmup)
 {
-    var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    if (parts.Length == 0 || parts[0] != "run")
-        break;
-    var (k, w) = parts.Length == 3
-        ? (int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture))
-        : (1, 0);
-    for (var i = 0; i < w; i++)
+    for (var i = 0; i < warmup; i++)
         step();
-    var times = Enumerable.Range(0, k).Select(_ => step().ToString("F3", CultureInfo.InvariantCulture)).ToArray();
-    Console.WriteLine(string.Join(' ', times));
+    Console.WriteLine("ready");
+    while (Console.ReadLine() is { } line)
+    {
+        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || parts[0] != "run")
+            break;
+        var (k, w) = parts.Length == 3
+            ? (int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture))
+            : (1, 0);
+        for (var i = 0; i < w; i++)
+            step();
+        var times = Enumerable.Range(0, k).Select(_ => step().ToString("F3", CultureInfo.InvariantCulture)).ToArray();
+        Console.WriteLine(string.Join(' ', times));
+    }
+}
+
+static Func<double> AugmentationCase(string[] args)
+{
+    var config = args[1];
+    var root = args[3];
+    var dataset = DatasetIO.Read(Path.Combine(root, "annotations", "instances_train2017.json"), DatasetFormat.Coco,
+        new DatasetReadOptions { ImagesDirectory = Path.Combine(root, "train2017") });
+    var options = config == "default_exp_416" ? AugmentationOptions.Default with { InputSize = (416, 416) } : AugmentationOptions.Nano;
+    var samples = new DatasetSampleSource(dataset, options.InputSize, args[2] == "1");
+    if (args[2] == "1")
+        for (var i = 0; i < samples.Count; i++)
+            samples.Load(i);
+    var pipeline = new MosaicDetection(options, samples);
+    var random = new Random(0);
+    var call = 0;
+    return () =>
+    {
+        var index = random.Next(samples.Count);
+        var watch = Stopwatch.StartNew();
+        pipeline.Apply(index, SeededRandomSource.ForSample(0, 0, call++), config != "no_aug");
+        return watch.Elapsed.TotalMilliseconds;
+    };
 }
 
 // The official timings.py synth_targets: 8 boxes per image, sides 8 px to 0.45·size + 8, fully inside, 80 classes,
