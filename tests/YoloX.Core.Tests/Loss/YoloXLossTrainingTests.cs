@@ -17,8 +17,9 @@ public class YoloXLossTrainingTests(ITestOutputHelper output)
     // against itself after two iterations). Measured with this seed, mean of 5 steps over initial 12.58: after 50
     // steps 6.73 on 2 threads but 5.85 on 1 (the old 50-step check sat on its own threshold, 6.29); after 100 steps
     // 4.20 on 1 thread, 4.60 on 2, and 2.98 (seed 1) to 4.56 (lr 0.01) for neighbouring settings: all ≤ 0.37 of the
-    // start, so halving is a margin, not a coin toss. It still fails when learning does not work: with batch-norm
-    // statistics frozen the same run only reaches 0.72. One thread makes the run the same on any core count.
+    // start, so halving is a margin, not a coin toss. It can fail: the same run with the batch norms in eval mode
+    // (normalising by running statistics) only gets to 0.72 of the start. One thread makes the run the same on any
+    // core count.
     private const int Steps = 100;
 
     // About 35 s on a 2-core machine shared with other busy processes (load ~30); a fraction of that when idle.
