@@ -31,8 +31,8 @@ public sealed class ImageVariantTests(ITestOutputHelper output)
         ForEachPixel(image, (x, y, b, g, r, a) =>
         {
             var c = Cmyk[(y / 8) * (W / 8) + x / 8];
-            // Naive CMYK → RGB, R = (255 − C)(255 − K) / 255, which OpenCV's conversion of Adobe (inverted) CMYK
-            // approximates too; both ignore ICC profiles. One-colour 8×8 blocks survive the JPEG round trip (0 levels measured).
+            // Naive CMYK → RGB without an ICC profile (OpenCV applies none either), R = (255 − C)(255 − K) / 255, as
+            // Pillow converts. One-colour 8×8 blocks survive the JPEG round trip (0 levels measured).
             int[] expected = [Ink(c[2], c[3]), Ink(c[1], c[3]), Ink(c[0], c[3])];
             int[] actual = [b, g, r];
             for (var k = 0; k < 3; k++)
