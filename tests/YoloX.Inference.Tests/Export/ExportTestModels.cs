@@ -68,7 +68,7 @@ internal static class ExportTestModels
     /// <summary>
     /// Converts the model to float64, the reference for parity: on this CPU (AMD EPYC, AVX-512) libtorch's oneDNN
     /// computes some float32 convolutions wrongly (Tiny's 24→48 stride-2 convolution: errors up to 1.7 and NaN, varying
-    /// from run to run; exact with ONEDNN_MAX_CPU_ISA=AVX2), while ONNX Runtime's float32 stays within ~1e-6 of
+    /// from run to run; see NmsExportTests), while ONNX Runtime's float32 stays within ~1e-6 of
     /// float64, so a float32 Torch reference would test libtorch rather than the export.
     /// </summary>
     public static YoloXModel ToFloat64(YoloXModel model)
