@@ -1,6 +1,9 @@
 using System.CommandLine;
 using YoloX.Cli.Commands;
+using YoloX.Core;
+using YoloX.Core.Export;
 using YoloX.Testing;
+using YoloX.Training.Checkpoints;
 
 namespace YoloX.Cli.Tests;
 
@@ -39,6 +42,34 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Contains("NMS in graph", output);
         Assert.Matches(@"\n\s+dog\s+\d+\.\d%\s+box \[", output);
         Assert.Matches(@"\n\s+bicycle\s+", output);
+    }
+
+    [Fact]
+    public async Task Export_of_a_training_checkpoint_writes_its_ema_model_with_its_class_names()
+    {
+        string[] names = ["RBC", "WBC", "Platelets"];
+        var checkpoint = Path.Combine(_dir, TrainingCheckpoint.FileName(CheckpointKind.Latest));
+        var emaDirect = Path.Combine(_dir, "ema-direct.onnx");
+        var modelDirect = Path.Combine(_dir, "model-direct.onnx");
+        TorchSharp.torch.manual_seed(1);
+        using (var model = YoloXModel.Create(YoloXPreset.Nano, names.Length))
+        {
+            TorchSharp.torch.manual_seed(2);
+            using var ema = YoloXModel.Create(YoloXPreset.Nano, names.Length);
+            TrainingCheckpoint.Save(checkpoint, model, ema, [], TrainingProgress.Start(0, 416, 416), names, "");
+            model.eval();
+            ema.eval();
+            ema.ExportOnnx(emaDirect, new OnnxExportOptions { ClassNames = names });
+            model.ExportOnnx(modelDirect, new OnnxExportOptions { ClassNames = names });
+        }
+        var onnx = Path.Combine(_dir, "from-checkpoint.onnx");
+
+        var (code, _, error) = await Run("export", "--weights", checkpoint, "--output", onnx);
+
+        Assert.True(code == 0, error);
+        var written = await File.ReadAllBytesAsync(onnx);
+        Assert.Equal(await File.ReadAllBytesAsync(emaDirect), written);
+        Assert.NotEqual(await File.ReadAllBytesAsync(modelDirect), written);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using YoloX.Core;
 using YoloX.Core.Export;
 using YoloX.Inference;
 using YoloX.Inference.Backends;
+using YoloX.Training.Checkpoints;
 
 namespace YoloX.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal static class ExportCommand
     {
         var weights = new Option<string>("--weights", "-w")
         {
-            Description = "Weights to export: an official .pth (needs --model), an .onnx, or a checkpoint saved by YoloX.NET.",
+            Description = "Weights to export: an official .pth (needs --model), an .onnx, a checkpoint saved by YoloX.NET, or a training checkpoint (EMA weights).",
             Required = true,
         };
         var outputPath = new Option<string>("--output", "-o") { Description = "The ONNX file to write.", Required = true };
@@ -66,7 +67,10 @@ internal static class ExportCommand
             YoloXPreset? preset = modelName is null ? null
                 : YoloXConfig.TryParsePreset(modelName, out var p) ? p : throw new ArgumentException($"Unknown model '{modelName}'.");
             var started = Stopwatch.GetTimestamp();
-            var (model, names) = TorchBackend.LoadModel(weights, preset);
+            // The trainer's checkpoints (best/latest_ckpt.safetensors) hold model, EMA and optimiser: export the EMA model.
+            var (model, names) = File.Exists(weights) && TrainingCheckpoint.IsTrainingCheckpoint(weights)
+                ? TrainingCheckpoint.LoadModel(weights)
+                : TorchBackend.LoadModel(weights, preset);
             using (model)
             {
                 model.eval();
@@ -79,6 +83,7 @@ internal static class ExportCommand
             return 0;
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidModelException or OnnxExportException or ArgumentException
+            or CheckpointFormatException
             or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"error: {e.Message}");

@@ -13,9 +13,14 @@ public sealed class TorchBackend : IInferenceBackend
 {
     private readonly YoloXModel model;
     private readonly Device device;
+    private readonly ScalarType dtype;
     private readonly UseGate gate = new(nameof(TorchBackend));
 
-    /// <summary>Wraps an existing model (it is fused and put in eval mode; the backend owns it from now on).</summary>
+    /// <summary>
+    /// Wraps an existing model (it is fused and put in eval mode; the backend owns it from now on). The model runs in
+    /// its own floating-point type: a float64 model (a reference for parity tests) gets its input converted and its
+    /// output rounded back to float32.
+    /// </summary>
     /// <param name="model">The network.</param>
     /// <param name="source">Where the weights came from (for messages).</param>
     /// <param name="device">The device to run on.</param>
@@ -39,8 +44,9 @@ public sealed class TorchBackend : IInferenceBackend
         }
         model.Head.DecodeInInference = true;
         model.to(device);
+        dtype = model.parameters().First().dtype;
         var anchors = model.Config.Strides.Sum(s => w / s * (h / s));
-        Model = new ModelDescription(source, $"torch ({device})", w, h, int.MaxValue, FixedBatch: false,
+        Model = new ModelDescription(source, dtype == ScalarType.Float32 ? $"torch ({device})" : $"torch ({device}, {dtype})", w, h, int.MaxValue, FixedBatch: false,
             anchors, model.NumClasses, OutputDecoded: true, classNames is { Count: > 0 } ? classNames : null);
     }
 
@@ -101,7 +107,7 @@ public sealed class TorchBackend : IInferenceBackend
             // with the official output (TorchBatchTests) it moved the head's stride-8 and stride-16 logits by up to
             // 10 (probabilities by 0.21) while the backbone features agreed: it stays off until that is understood.
             var images = ToTensor(input[..(batchSize * d.InputLength)], [batchSize, 3, d.InputHeight, d.InputWidth]);
-            var result = model.call(images.to(device)).cpu().contiguous();
+            var result = model.call(images.to(dtype, device)).to(ScalarType.Float32).cpu().contiguous();
             result.data<float>().CopyTo(output.Span[..(batchSize * d.OutputLength)]);
         }
         finally

@@ -25,42 +25,28 @@ public sealed class NmsExportTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(YoloXPreset.Nano)]
-    public void NmsInGraph_DetectsLikeTheTorchDetector(YoloXPreset preset) => CheckNms(preset);
-
-    // Skipped for now: after the Torch backend dropped channels-last input (issue 9, defect 6), its float32 scores on
-    // the random Tiny differ from ONNX Runtime's by up to 3.6e-4 (tolerance 1e-4); float32 vs float64 Torch already
-    // differs by 2.4e-4 on this model. The tolerance must come from a float64 reference, not be widened by hand.
-    [Fact(Skip = "Tiny: float32 Torch scores differ from ORT by 3.6e-4 > 1e-4 after the channels-last removal; open")]
-    public void NmsInGraph_DetectsLikeTheTorchDetector_Tiny() => CheckNms(YoloXPreset.Tiny);
+    [InlineData(YoloXPreset.S)]
+    public void NmsInGraph_DetectsLikeTheTorchDetector(YoloXPreset preset) => CheckNms(preset, torchInFloat64: false);
 
     /// <summary>
-    /// S: the Torch-backend detector on this random S model crashes the test host natively (inside TorchBackend's
-    /// forward or its postprocessing; found 2026-12-02, not diagnosed, reported to the integrator), so the reference
-    /// here is our detector on the decoded export, whose equality with the Torch model ExportParityTests proves.
+    /// Tiny: the Torch-backend detector runs the model in float64. On this build machine (AMD EPYC with AVX-512)
+    /// libtorch's bundled oneDNN 3.7.1 computes some float32 convolutions wrongly: Tiny's 24→48 3×3 stride-2
+    /// convolution at 128×128 (input channels padded to 32 in oneDNN's blocked layout, kernel jit:avx512_core) differs
+    /// from float64 by 0.55–1.7 and sometimes gives NaN, from run to run. With ONEDNN_MAX_CPU_ISA=AVX2 that call is
+    /// within 2.6e-6 but the 12-channel Focus convolution (not a multiple of AVX2's 8-channel blocks) goes wrong instead,
+    /// so no ISA setting is a workaround. That, not the model, is the 3.6e-4 score gap and the occasional NaN seen
+    /// before: the random Tiny is well conditioned (features ≤ 0.30, logits ≤ 3.3 in float64), and float64 libtorch
+    /// does not use oneDNN.
     /// </summary>
     [Fact]
-    public void NmsInGraph_DetectsLikeTheDecodedExport_S()
-    {
-        using var dir = new TempDir();
-        using var model = ExportTestModels.Random(YoloXPreset.S, inputSize: Size);
-        SpreadScores(model);
-        var decoded = dir.File("S-decoded.onnx");
-        var nms = dir.File("S-nms.onnx");
-        model.ExportOnnx(decoded, new OnnxExportOptions { Decode = true });
-        model.ExportOnnx(nms, new OnnxExportOptions { Nms = true, NmsScoreThreshold = Confidence, NmsIouThreshold = NmsIou, MaxDetections = MaxDetections });
-        output.WriteLine($"checker: {OnnxChecker.Check(decoded)}; {OnnxChecker.Check(nms)}");
-        var reference = Detect(new OnnxRuntimeBackend(decoded));
-        var inGraph = Detect(new OnnxRuntimeBackend(nms));
-        output.WriteLine($"S: decoded export {reference.Count} detections, NMS in graph {inGraph.Count}");
-        DetectionAssert.Same(reference, inGraph, output);
-    }
+    public void NmsInGraph_DetectsLikeTheTorchDetector_Tiny() => CheckNms(YoloXPreset.Tiny, torchInFloat64: true);
 
     /// <summary>Darknet53's 255 MB file makes this ~2.5 min on the loaded build machine: Slow (its raw/decoded parity runs in CI).</summary>
     [Fact]
     [Trait("Category", "Slow")]
-    public void NmsInGraph_DetectsLikeTheTorchDetector_Darknet53() => CheckNms(YoloXPreset.Darknet53);
+    public void NmsInGraph_DetectsLikeTheTorchDetector_Darknet53() => CheckNms(YoloXPreset.Darknet53, torchInFloat64: false);
 
-    private void CheckNms(YoloXPreset preset)
+    private void CheckNms(YoloXPreset preset, bool torchInFloat64)
     {
         using var dir = new TempDir();
         var model = ExportTestModels.Random(preset, inputSize: Size);
@@ -68,9 +54,13 @@ public sealed class NmsExportTests(ITestOutputHelper output)
         var path = dir.File($"{preset}-nms.onnx");
         model.ExportOnnx(path, new OnnxExportOptions { Nms = true, NmsScoreThreshold = Confidence, NmsIouThreshold = NmsIou, MaxDetections = MaxDetections, DynamicBatch = true });
         output.WriteLine($"checker: {OnnxChecker.Check(path)}");
+        if (torchInFloat64)
+        {
+            ExportTestModels.ToFloat64(model);
+        }
         var torch = Detect(new TorchBackend(model, "torch", TorchSharp.torch.CPU));
         var onnx = Detect(new OnnxRuntimeBackend(path));
-        output.WriteLine($"{preset}: torch {torch.Count} detections, onnx (NMS in graph) {onnx.Count}");
+        output.WriteLine($"{preset}: torch{(torchInFloat64 ? " (float64)" : "")} {torch.Count} detections, onnx (NMS in graph) {onnx.Count}");
         DetectionAssert.Same(torch, onnx, output);
     }
 
