@@ -1,3 +1,5 @@
+using YoloX.Training.Distributed.Mpi;
+
 namespace YoloX.Training.Distributed;
 
 /// <summary>
@@ -29,16 +31,40 @@ public static class DistributedContextFactory
         MpiThreadLevel threadLevel = MpiThreadLevel.Funneled, Func<string, string?>? getVariable = null)
     {
         getVariable ??= Environment.GetEnvironmentVariable;
+        var launch = MpiLaunchEnvironment.Detect(getVariable);
         var useMpi = backend switch
         {
             DistributedBackend.None => false,
             DistributedBackend.Mpi => true,
-            DistributedBackend.Auto => MpiLaunchEnvironment.Detect(getVariable) is not null,
+            DistributedBackend.Auto => launch is not null,
             _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "Unknown distributed backend."),
         };
         if (!useMpi)
             return SingleProcessContext.Instance;
         var library = getVariable(LibraryVariable);
-        return MpiContext.Initialize(threadLevel, string.IsNullOrWhiteSpace(library) ? null : [library]);
+        var context = MpiContext.Initialize(threadLevel, string.IsNullOrWhiteSpace(library) ? LibraryCandidates(launch) : [library]);
+        if (launch?.Size is { } launched && launched != context.WorldSize)
+        {
+            // A library of another MPI family initialises as a singleton under a foreign launcher: every process would
+            // train alone as rank 0 of 1 and write the same output folder. Refuse instead.
+            var loaded = $"{context.LibraryName} ({context.Implementation})";
+            var world = context.WorldSize;
+            context.Dispose();
+            throw new MpiNotAvailableException(
+                $"the {launch.Launcher} launcher started {launched} processes but the MPI library {loaded} sees a world of " +
+                $"{world}: the library does not belong to the launcher. Set {LibraryVariable} to the launcher's library " +
+                "(e.g. libmpich.so.12 for MPICH's mpiexec, libmpi.so.40 for Open MPI's mpirun).");
+        }
+        return context;
     }
+
+    /// <summary>
+    /// The MPI libraries to try, in order, for a process started by <paramref name="launch"/>: the launcher's own family
+    /// first, because a library of the other family does not join the launcher's job (it starts as a singleton). MPICH's
+    /// Hydra (and Intel MPI's) sets <c>PMI_RANK</c>: MPICH ABI first (<c>libmpi.so.12</c>, Debian's
+    /// <c>libmpich.so.12</c>); otherwise (Open MPI, PMIx, no launcher) Open MPI's <c>libmpi.so.40</c> first.
+    /// </summary>
+    /// <param name="launch">What <see cref="MpiLaunchEnvironment.Detect"/> found, or null.</param>
+    public static IReadOnlyList<string> LibraryCandidates(MpiLaunchEnvironment? launch) =>
+        launch?.Launcher == MpiLaunchEnvironment.PmiLauncher ? MpiLibrary.MpichFirstCandidates : MpiLibrary.DefaultCandidates;
 }

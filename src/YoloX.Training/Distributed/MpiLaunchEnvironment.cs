@@ -12,6 +12,15 @@ namespace YoloX.Training.Distributed;
 /// <param name="Size">The number of processes, when the launcher says (PMIx alone does not).</param>
 public sealed record MpiLaunchEnvironment(string Launcher, int Rank, int? Size)
 {
+    /// <summary><see cref="Launcher"/> for Open MPI's <c>mpirun</c> (<c>OMPI_COMM_WORLD_*</c>).</summary>
+    public const string OpenMpiLauncher = "Open MPI";
+
+    /// <summary><see cref="Launcher"/> for a PMI launcher (<c>PMI_RANK</c>/<c>PMI_SIZE</c>: MPICH's Hydra, Intel MPI, Slurm's PMI).</summary>
+    public const string PmiLauncher = "PMI";
+
+    /// <summary><see cref="Launcher"/> for a PMIx launcher seen only through <c>PMIX_RANK</c>.</summary>
+    public const string PmixLauncher = "PMIx";
+
     /// <summary>
     /// Reads the launcher variables from <paramref name="getVariable"/> (default: the process environment). Returns
     /// null when the process was not started by an MPI launcher.
@@ -20,11 +29,11 @@ public sealed record MpiLaunchEnvironment(string Launcher, int Rank, int? Size)
     {
         getVariable ??= Environment.GetEnvironmentVariable;
         if (ReadInt(getVariable, "OMPI_COMM_WORLD_RANK") is { } ompiRank)
-            return new MpiLaunchEnvironment("Open MPI", ompiRank, ReadInt(getVariable, "OMPI_COMM_WORLD_SIZE"));
+            return new MpiLaunchEnvironment(OpenMpiLauncher, ompiRank, ReadInt(getVariable, "OMPI_COMM_WORLD_SIZE"));
         if (ReadInt(getVariable, "PMI_RANK") is { } pmiRank)
-            return new MpiLaunchEnvironment("PMI", pmiRank, ReadInt(getVariable, "PMI_SIZE"));
+            return new MpiLaunchEnvironment(PmiLauncher, pmiRank, ReadInt(getVariable, "PMI_SIZE"));
         if (ReadInt(getVariable, "PMIX_RANK") is { } pmixRank)
-            return new MpiLaunchEnvironment("PMIx", pmixRank, null);
+            return new MpiLaunchEnvironment(PmixLauncher, pmixRank, null);
         return null;
     }
 

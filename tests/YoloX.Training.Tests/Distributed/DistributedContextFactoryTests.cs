@@ -49,4 +49,22 @@ public sealed class DistributedContextFactoryTests
                 getVariable: Env((DistributedContextFactory.LibraryVariable, "libm.so.6"))));
         Assert.Contains("does not export MPI_Init_thread", e.Message);
     }
+
+    [Fact]
+    public void Under_MPICHs_Hydra_the_MPICH_library_is_tried_before_Open_MPIs()
+    {
+        var launch = MpiLaunchEnvironment.Detect(Env(("PMI_RANK", "0"), ("PMI_SIZE", "2")));
+        var candidates = DistributedContextFactory.LibraryCandidates(launch);
+        Assert.Equal(["libmpi.so.12", "libmpich.so.12", "libmpi.so.40"], candidates);
+    }
+
+    [Theory]
+    [InlineData("OMPI_COMM_WORLD_RANK")]
+    [InlineData("PMIX_RANK")]
+    [InlineData(null)]
+    public void Under_Open_MPI_PMIx_or_no_launcher_Open_MPIs_library_is_tried_first(string? rankVariable)
+    {
+        var launch = MpiLaunchEnvironment.Detect(rankVariable is null ? Env() : Env((rankVariable, "0")));
+        Assert.Equal("libmpi.so.40", DistributedContextFactory.LibraryCandidates(launch)[0]);
+    }
 }

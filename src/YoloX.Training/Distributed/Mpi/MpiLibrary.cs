@@ -24,6 +24,12 @@ internal sealed unsafe class MpiLibrary
     /// <summary>The sonames tried in order: Open MPI 4/5 first, then MPICH (and its ABI-compatible family).</summary>
     public static readonly IReadOnlyList<string> DefaultCandidates = ["libmpi.so.40", "libmpi.so.12", "libmpich.so.12"];
 
+    /// <summary>
+    /// The order for a process started by MPICH's Hydra (or Intel MPI's): the MPICH ABI first (upstream and Intel name it
+    /// <c>libmpi.so.12</c>, Debian <c>libmpich.so.12</c>), Open MPI last.
+    /// </summary>
+    public static readonly IReadOnlyList<string> MpichFirstCandidates = ["libmpi.so.12", "libmpich.so.12", "libmpi.so.40"];
+
     private const int RtldNow = 0x2;
     private const int RtldGlobal = 0x100;
     private const int ErrorStringCapacity = 2048; // ≥ MPI_MAX_ERROR_STRING of both (Open MPI 256, MPICH 1024)
