@@ -1,0 +1,29 @@
+namespace QuickStart;
+
+/// <summary>
+/// The QuickStart's settings. The defaults are the measured recipe (see README.md): about two minutes of training on
+/// two CPU cores, AP well above 0.5 on the synthetic validation split.
+/// </summary>
+public sealed record QuickStartOptions
+{
+    /// <summary>Where the checkpoint, the ONNX file, the annotated PNG and summary.json go.</summary>
+    public string OutputDirectory { get; init; } = "quickstart-output";
+
+    /// <summary>Seeds the drawing, the weight init and the data stream.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Training images.</summary>
+    public int TrainImages { get; init; } = 256;
+
+    /// <summary>Validation images (a separate draw).</summary>
+    public int ValidationImages { get; init; } = 64;
+
+    /// <summary>Square image and network input size (a multiple of 32).</summary>
+    public int InputSize { get; init; } = 224;
+
+    /// <summary>Training epochs.</summary>
+    public int Epochs { get; init; } = 12;
+
+    /// <summary>Images per iteration.</summary>
+    public int BatchSize { get; init; } = 16;
+}
