@@ -3,6 +3,7 @@
 // No download, no shared files.
 //
 //   dotnet run --project samples/QuickStart -c Release [-- --output DIR] [--seed N] [--epochs N]
+//   (recipe knobs: --input-size, --batch, --train-images, --lr-per-image, --mosaic)
 using System.Globalization;
 using QuickStart;
 
@@ -14,12 +15,17 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         "--output" => options with { OutputDirectory = args[i + 1] },
         "--seed" => options with { Seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
         "--epochs" => options with { Epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-        _ => throw new ArgumentException($"unknown option {args[i]} (expected --output, --seed, --epochs)"),
+        "--input-size" => options with { InputSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+        "--batch" => options with { BatchSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+        "--train-images" => options with { TrainImages = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+        "--lr-per-image" => options with { LearningRatePerImage = double.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+        "--mosaic" => options with { MosaicProbability = double.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+        _ => throw new ArgumentException($"unknown option {args[i]} (expected --output, --seed, --epochs, --input-size, --batch, --train-images, --lr-per-image, --mosaic)"),
     };
 }
 if (args.Length % 2 != 0)
 {
-    Console.Error.WriteLine("usage: QuickStart [--output DIR] [--seed N] [--epochs N]");
+    Console.Error.WriteLine("usage: QuickStart [--output DIR] [--seed N] [--epochs N] [--input-size N] [--batch N] [--train-images N] [--lr-per-image X] [--mosaic P]");
     return 2;
 }
 

@@ -19,11 +19,17 @@ public sealed record QuickStartOptions
     public int ValidationImages { get; init; } = 64;
 
     /// <summary>Square image and network input size (a multiple of 32).</summary>
-    public int InputSize { get; init; } = 224;
+    public int InputSize { get; init; } = 160;
 
     /// <summary>Training epochs.</summary>
-    public int Epochs { get; init; } = 12;
+    public int Epochs { get; init; } = 16;
 
     /// <summary>Images per iteration.</summary>
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Learning rate per image of the batch (the official recipe uses 0.01 / 64).</summary>
+    public double LearningRatePerImage { get; init; } = 0.08 / 64;
+
+    /// <summary>Probability of a Mosaic sample (0: plain images with HSV jitter and flips only).</summary>
+    public double MosaicProbability { get; init; }
 }

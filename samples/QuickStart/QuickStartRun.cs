@@ -110,7 +110,7 @@ public static class QuickStartRun
 
     /// <summary>
     /// The Nano recipe shortened for a two-minute run from scratch: fixed input size (no multiscale), a higher lr with
-    /// a one-epoch warm-up, Mosaic on half the samples, and a no-aug tail.
+    /// a one-epoch warm-up, Mosaic as the options say (none by default), and a short no-aug tail.
     /// </summary>
     public static TrainingRecipe Recipe(QuickStartOptions options)
     {
@@ -122,12 +122,12 @@ public static class QuickStartRun
             WarmupEpochs = 1,
             NoAugEpochs = 2,
             BatchSize = options.BatchSize,
-            BasicLrPerImg = 0.04 / 64,
+            BasicLrPerImg = options.LearningRatePerImage,
             InputSize = (options.InputSize, options.InputSize),
             TestSize = (options.InputSize, options.InputSize),
             RandomSize = null,
             MultiscaleRange = 0,
-            MosaicProb = 0.5,
+            MosaicProb = options.MosaicProbability,
             MosaicScale = (0.5, 1.5),
             EnableMixup = false,
             Degrees = 5,
