@@ -28,7 +28,7 @@ public sealed record QuickStartOptions
     public int BatchSize { get; init; } = 8;
 
     /// <summary>Learning rate per image of the batch (the official recipe uses 0.01 / 64).</summary>
-    public double LearningRatePerImage { get; init; } = 0.08 / 64;
+    public double LearningRatePerImage { get; init; } = 0.16 / 64;
 
     /// <summary>Probability of a Mosaic sample (0: plain images with HSV jitter and flips only).</summary>
     public double MosaicProbability { get; init; }

@@ -4,8 +4,10 @@ using YoloX.Training.Augmentation;
 namespace QuickStart;
 
 /// <summary>
-/// Draws a seeded detection dataset in memory: circles, squares and triangles in random colours on noisy, textured
-/// backgrounds. The class is the shape, never the colour, so the detector has to learn geometry.
+/// Draws a seeded detection dataset in memory: circles, squares and triangles on noisy, textured, greyish
+/// backgrounds. Each class has its own hue family (circles red to orange, squares green, triangles blue; saturation,
+/// brightness and hue jittered) as well as its own shape, so a model trained from scratch for two minutes can
+/// learn it: the task is meant to be easy, it demonstrates the pipeline.
 /// </summary>
 public static class SyntheticShapes
 {
@@ -29,7 +31,7 @@ public static class SyntheticShapes
     private static SyntheticImage Draw(Random random, int size)
     {
         var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Bgra8888, SKAlphaType.Opaque));
-        var background = RandomColor(random, 40, 215);
+        var background = Greyish(random);
         PaintNoisyBackground(bitmap, background, random);
         using var canvas = new SKCanvas(bitmap);
         DrawTexture(canvas, background, size, random);
@@ -45,7 +47,7 @@ public static class SyntheticShapes
             {
                 continue;
             }
-            var colour = ContrastingColor(random, background);
+            var colour = ClassColor(random, box.ClassId, background);
             boxes.Add(DrawShape(canvas, box, colour));
         }
         return new SyntheticImage(bitmap, [.. boxes]);
@@ -117,22 +119,28 @@ public static class SyntheticShapes
     private static bool Overlaps(LabeledBox a, LabeledBox b) =>
         a.X1 < b.X2 + 4 && b.X1 < a.X2 + 4 && a.Y1 < b.Y2 + 4 && b.Y1 < a.Y2 + 4;
 
-    private static SKColor ContrastingColor(Random random, SKColor background)
+    private static SKColor ClassColor(Random random, int classId, SKColor background)
     {
-        while (true)
+        // Hue families 0° (red), 120° (green), 230° (blue), ±20°; retried until it stands out from the background.
+        var hue = ((classId switch { 0 => 0, 1 => 120, _ => 230 }) + random.Next(-20, 21) + 360) % 360;
+        SKColor colour;
+        var tries = 0;
+        do
         {
-            var colour = RandomColor(random, 0, 255);
-            var distance = Math.Abs(colour.Red - background.Red) + Math.Abs(colour.Green - background.Green) +
-                Math.Abs(colour.Blue - background.Blue);
-            if (distance > 180)
-            {
-                return colour;
-            }
+            colour = SKColor.FromHsv(hue, random.Next(55, 101), random.Next(45, 101));
         }
+        while (Distance(colour, background) < 120 && ++tries < 20);
+        return colour;
     }
 
-    private static SKColor RandomColor(Random random, int low, int high) =>
-        new((byte)random.Next(low, high + 1), (byte)random.Next(low, high + 1), (byte)random.Next(low, high + 1));
+    private static int Distance(SKColor a, SKColor b) =>
+        Math.Abs(a.Red - b.Red) + Math.Abs(a.Green - b.Green) + Math.Abs(a.Blue - b.Blue);
+
+    private static SKColor Greyish(Random random)
+    {
+        var grey = random.Next(30, 226);
+        return new SKColor(Clamp(grey + random.Next(-20, 21)), Clamp(grey + random.Next(-20, 21)), Clamp(grey + random.Next(-20, 21)));
+    }
 
     private static SKColor Shift(SKColor c, int delta) =>
         new(Clamp(c.Red + delta), Clamp(c.Green + delta), Clamp(c.Blue + delta));
