@@ -109,7 +109,7 @@ public static class QuickStartRun
     }
 
     /// <summary>
-    /// The Nano recipe shortened for a two-minute run from scratch: fixed input size (no multiscale), a higher lr with
+    /// The Nano recipe shortened for a run of minutes from scratch: fixed input size (no multiscale), a higher lr with
     /// a one-epoch warm-up, Mosaic as the options say (none by default), and a short no-aug tail.
     /// </summary>
     public static TrainingRecipe Recipe(QuickStartOptions options)

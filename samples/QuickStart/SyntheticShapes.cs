@@ -6,8 +6,8 @@ namespace QuickStart;
 /// <summary>
 /// Draws a seeded detection dataset in memory: circles, squares and triangles on noisy, textured, greyish
 /// backgrounds. Each class has its own hue family (circles red to orange, squares green, triangles blue; saturation,
-/// brightness and hue jittered) as well as its own shape, so a model trained from scratch for two minutes can
-/// learn it: the task is meant to be easy, it demonstrates the pipeline.
+/// brightness and hue jittered) as well as its own shape: the task is meant to be easy for a model trained from
+/// scratch for a few minutes (see README.md for what the current recipe reaches).
 /// </summary>
 public static class SyntheticShapes
 {
