@@ -9,7 +9,9 @@ namespace YoloX.Training.Augmentation;
 /// <see cref="MosaicProb"/> a Mosaic of four images, its random affine, then (if <see cref="EnableMixup"/>) MixUp
 /// with probability <see cref="MixupProb"/>; otherwise the plain letterboxed image; in both cases HSV with
 /// probability <see cref="HsvProb"/>, a horizontal flip with probability <see cref="FlipProb"/>, the letterbox to
-/// <see cref="InputSize"/> and labels padded to <see cref="MaxLabels"/>.
+/// <see cref="InputSize"/> and labels padded to <see cref="MaxLabels"/>. Two MindYOLO variants replace official
+/// steps: <see cref="FractionalHsvGains"/> (its multiplicative HSV jitter) and <see cref="MixupBeta"/> (its MixUp of
+/// two mosaics with a Beta-distributed ratio); both unset by default, which is the official pipeline.
 /// </remarks>
 public sealed record AugmentationOptions
 {
@@ -65,6 +67,20 @@ public sealed record AugmentationOptions
     public (int Hue, int Saturation, int Value) HsvGains { get; init; } = (5, 30, 30);
 
     /// <summary>
+    /// MindYOLO's multiplicative HSV jitter (<see cref="FractionalHsvAugment"/>) with these gains, each in [0, 1]
+    /// (MindYOLO's YOLOX recipe (0.015, 0.7, 0.4)) in place of the official additive one; null (default) = the
+    /// official jitter with <see cref="HsvGains"/>.
+    /// </summary>
+    public (double Hue, double Saturation, double Value)? FractionalHsvGains { get; init; }
+
+    /// <summary>
+    /// MindYOLO's MixUp (<see cref="BetaMixUp"/>): the Mosaic sample is blended with a second Mosaic (same affine),
+    /// ratio ~ Beta(a, b) (MindYOLO (8, 8)), without scale jitter, so <see cref="MixupScale"/> must be (1, 1); null
+    /// (default) = the official MixUp (fixed ½ blend of a jittered single image).
+    /// </summary>
+    public (double A, double B)? MixupBeta { get; init; }
+
+    /// <summary>
     /// Which OpenCV HSV→BGR arithmetic the HSV step reproduces: the x86 AVX2 build's (default, bit-exact with the
     /// official pipeline there) or OpenCV's portable scalar formula (within one grey level of any build).
     /// </summary>
@@ -91,6 +107,15 @@ public sealed record AugmentationOptions
         CheckRange(MixupScale, "mixup_scale");
         if (HsvGains.Hue is < 0 or > 180 || HsvGains.Saturation is < 0 or > 255 || HsvGains.Value is < 0 or > 255)
             throw new ArgumentOutOfRangeException(nameof(HsvGains), HsvGains, "HSV gains must be within 0..180 (hue) and 0..255.");
+        if (FractionalHsvGains is { } f && !(f.Hue is >= 0 and <= 1 && f.Saturation is >= 0 and <= 1 && f.Value is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(FractionalHsvGains), f, "Fractional HSV gains must be within 0..1.");
+        if (MixupBeta is { } beta)
+        {
+            if (!(beta.A > 0) || !(beta.B > 0) || double.IsInfinity(beta.A) || double.IsInfinity(beta.B))
+                throw new ArgumentOutOfRangeException("mixup_beta", beta, "mixup_beta needs finite, positive Beta parameters.");
+            if (MixupScale != (1.0, 1.0))
+                throw new ArgumentOutOfRangeException("mixup_scale", MixupScale, "Beta MixUp blends a second Mosaic at full size: mixup_scale must be (1, 1).");
+        }
         if (!Enum.IsDefined(HsvRounding))
             throw new ArgumentOutOfRangeException(nameof(HsvRounding), HsvRounding, "Unknown HSV rounding.");
         if (MaxLabels <= 0)

@@ -36,63 +36,17 @@ public sealed record HsvAugment(int HueGain = 5, int SaturationGain = 30, int Va
     public static void ApplyGains(BgrImage image, int hue, int saturation, int value, HsvRounding rounding = HsvRounding.OpenCvAvx2)
     {
         ArgumentNullException.ThrowIfNull(image);
-        // OpenCV's AVX2 kernel takes 32 pixels at a time from the start of each row; the rest goes through scalar code.
-        var simdPixels = rounding == HsvRounding.OpenCvAvx2 ? image.Width / 32 * 32 : 0;
-        // The result is a pure function of (colour, code path), and images repeat colours (pads, flat areas), so a
-        // small direct-mapped memo per thread saves most conversions without changing any value.
-        var memo = ColourMemo.ForThread();
-        for (var y = 0; y < image.Height; y++)
+        // The official int16 additions as tables: hue wraps modulo 180 (Python's %, never negative), S and V clip.
+        Span<byte> hueLut = stackalloc byte[256];
+        Span<byte> saturationLut = stackalloc byte[256];
+        Span<byte> valueLut = stackalloc byte[256];
+        for (var x = 0; x < 256; x++)
         {
-            var row = image.Row(y);
-            for (int x = 0, i = 0; x < image.Width; x++, i += 3)
-            {
-                var simd = x < simdPixels;
-                var key = (row[i] << 17) | (row[i + 1] << 9) | (row[i + 2] << 1) | (simd ? 1 : 0);
-                var slot = (int)((uint)(key * -1640531535) >> (32 - ColourMemo.Bits));
-                if (memo.Keys[slot] != key + 1)
-                {
-                    memo.Keys[slot] = key + 1;
-                    memo.Values[slot] = Convert(row[i], row[i + 1], row[i + 2], hue, saturation, value, rounding, simd);
-                }
-                var packed = memo.Values[slot];
-                row[i] = (byte)packed;
-                row[i + 1] = (byte)(packed >> 8);
-                row[i + 2] = (byte)(packed >> 16);
-            }
+            var nh = (x + hue) % 180;
+            hueLut[x] = (byte)(nh < 0 ? nh + 180 : nh);
+            saturationLut[x] = (byte)Math.Clamp(x + saturation, 0, 255);
+            valueLut[x] = (byte)Math.Clamp(x + value, 0, 255);
         }
-    }
-
-    private static int Convert(byte blue, byte green, byte red, int hue, int saturation, int value, HsvRounding rounding, bool simd)
-    {
-        var (h, s, v) = OpenCvHsv.BgrToHsv(blue, green, red);
-        var nh = (h + hue) % 180;
-        if (nh < 0)
-            nh += 180;
-        var ns = (byte)Math.Clamp(s + saturation, 0, 255);
-        var nv = (byte)Math.Clamp(v + value, 0, 255);
-        var (b, g, r) = rounding == HsvRounding.OpenCvScalar ? OpenCvHsv.HsvToBgr((byte)nh, ns, nv)
-            : simd ? OpenCvHsv.HsvToBgrSimd((byte)nh, ns, nv)
-            : OpenCvHsv.HsvToBgrScalarFused((byte)nh, ns, nv);
-        return b | (g << 8) | (r << 16);
-    }
-
-    /// <summary>Per-thread memo of converted colours for one image (cleared per call: the gains change).</summary>
-    private sealed class ColourMemo
-    {
-        public const int Bits = 16;
-
-        [ThreadStatic]
-        private static ColourMemo? _current;
-
-        public int[] Keys { get; } = new int[1 << Bits];
-
-        public int[] Values { get; } = new int[1 << Bits];
-
-        public static ColourMemo ForThread()
-        {
-            var memo = _current ??= new ColourMemo();
-            Array.Clear(memo.Keys);
-            return memo;
-        }
+        HsvLutRemap.Apply(image, hueLut, saturationLut, valueLut, rounding);
     }
 }

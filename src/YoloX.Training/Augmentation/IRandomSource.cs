@@ -22,4 +22,11 @@ public interface IRandomSource
 
     /// <summary><c>np.random.randint(low, high, size)</c>: fills <paramref name="values"/> with integers in [low, high).</summary>
     void RandIntArray(int low, int high, Span<int> values);
+
+    /// <summary>
+    /// <c>np.random.beta(a, b)</c>: a Beta-distributed ratio in [0, 1] (MindYOLO's MixUp blend). The default draws
+    /// it from <see cref="NextDouble"/> through <see cref="RandomDistributions.Beta"/> (two Gamma draws); a source
+    /// replaying recorded draws can return the recorded value instead.
+    /// </summary>
+    double Beta(double a, double b) => RandomDistributions.Beta(this, a, b);
 }

@@ -5,7 +5,10 @@ namespace YoloX.Training.Augmentation;
 /// in the official order: <c>random() &lt; mosaic_prob</c> → <see cref="Mosaic"/> → <see cref="RandomAffine"/> →
 /// (if MixUp is enabled and boxes remain) <c>random() &lt; mixup_prob</c> → <see cref="MixUp"/>; otherwise the
 /// plain letterboxed image; then any extra steps, then <see cref="TrainTransform"/> (HSV, flip, letterbox, labels).
-/// With Mosaic closed (the no-aug phase) the mosaic draw is not made, as officially.
+/// With Mosaic closed (the no-aug phase) the mosaic draw is not made, as officially. With
+/// <see cref="AugmentationOptions.MixupBeta"/> set, MixUp is MindYOLO's: <c>random() &lt; mixup_prob</c> is drawn
+/// whether or not boxes remain, and <see cref="BetaMixUp"/> blends a second Mosaic + affine; with
+/// <see cref="AugmentationOptions.FractionalHsvGains"/> set the HSV step is <see cref="FractionalHsvAugment"/>.
 /// </summary>
 public sealed class MosaicDetection
 {
@@ -14,6 +17,7 @@ public sealed class MosaicDetection
     private readonly IReadOnlyList<IAugmentation> _extra;
     private readonly RandomAffine _affine;
     private readonly MixUp _mixUp;
+    private readonly BetaMixUp? _betaMixUp;
     private readonly TrainTransform _transform;
 
     /// <summary>Builds the pipeline for a dataset.</summary>
@@ -30,8 +34,14 @@ public sealed class MosaicDetection
         var (h, w) = options.InputSize;
         _affine = new RandomAffine(w, h, options.Degrees, options.Translate, options.MosaicScale, options.Shear);
         _mixUp = new MixUp(options.MixupScale);
+        // MindYOLO's partner goes through the same Mosaic and affine as the sample (its pre_transform repeats them).
+        if (options.MixupBeta is { } beta)
+            _betaMixUp = new BetaMixUp(beta.A, beta.B, [Mosaic.Instance, _affine]);
+        var fractional = options.FractionalHsvGains is { } f
+            ? new FractionalHsvAugment(f.Hue, f.Saturation, f.Value, options.HsvRounding)
+            : null;
         _transform = new TrainTransform(options.MaxLabels, options.FlipProb, options.HsvProb,
-            new HsvAugment(options.HsvGains.Hue, options.HsvGains.Saturation, options.HsvGains.Value, options.HsvRounding));
+            new HsvAugment(options.HsvGains.Hue, options.HsvGains.Saturation, options.HsvGains.Value, options.HsvRounding), fractional);
     }
 
     /// <summary>The finished sample for dataset image <paramref name="index"/>.</summary>
@@ -47,8 +57,15 @@ public sealed class MosaicDetection
         {
             sample = Mosaic.Instance.Apply(sample, context);
             sample = _affine.Apply(sample, context);
-            if (_options.EnableMixup && sample.Boxes.Length > 0 && random.NextDouble() < _options.MixupProb)
+            if (_betaMixUp is not null)
+            {
+                if (_options.EnableMixup && random.NextDouble() < _options.MixupProb)
+                    sample = _betaMixUp.Apply(sample, context);
+            }
+            else if (_options.EnableMixup && sample.Boxes.Length > 0 && random.NextDouble() < _options.MixupProb)
+            {
                 sample = _mixUp.Apply(sample, context);
+            }
         }
         foreach (var step in _extra)
             sample = step.Apply(sample, context);

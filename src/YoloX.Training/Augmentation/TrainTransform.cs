@@ -15,7 +15,9 @@ namespace YoloX.Training.Augmentation;
 /// <param name="FlipProbability">Official <c>flip_prob</c>.</param>
 /// <param name="HsvProbability">Official <c>hsv_prob</c>.</param>
 /// <param name="Hsv">The HSV step (gains).</param>
-public sealed record TrainTransform(int MaxLabels = 50, double FlipProbability = 0.5, double HsvProbability = 1.0, HsvAugment? Hsv = null)
+/// <param name="FractionalHsv">MindYOLO's multiplicative HSV step; when set it replaces <paramref name="Hsv"/>.</param>
+public sealed record TrainTransform(
+    int MaxLabels = 50, double FlipProbability = 0.5, double HsvProbability = 1.0, HsvAugment? Hsv = null, FractionalHsvAugment? FractionalHsv = null)
 {
     /// <summary>Transforms <paramref name="sample"/> (its image may be modified) into a finished training sample.</summary>
     public TrainSample Apply(LabeledImage sample, AugmentationContext context)
@@ -29,7 +31,9 @@ public sealed record TrainTransform(int MaxLabels = 50, double FlipProbability =
         // All draws come first (they do not depend on the pixels), so that the pixels are only touched when a box
         // survives; otherwise the official fallback needs the untouched input and we avoid copying it.
         var random = context.Random;
-        (int H, int S, int V)? gains = random.NextDouble() < HsvProbability ? (Hsv ?? new HsvAugment()).DrawGains(random) : null;
+        var hsvFires = random.NextDouble() < HsvProbability;
+        (int H, int S, int V)? gains = hsvFires && FractionalHsv is null ? (Hsv ?? new HsvAugment()).DrawGains(random) : null;
+        (double H, double S, double V)? factors = hsvFires && FractionalHsv is not null ? FractionalHsv.DrawFactors(random) : null;
         var flip = random.NextDouble() < FlipProbability;
         var ratio = Ratio(sample.Image, context.InputSize);
         var imageWidth = (double)sample.Image.Width;
@@ -48,6 +52,8 @@ public sealed record TrainTransform(int MaxLabels = 50, double FlipProbability =
         {
             if (gains is { } g)
                 HsvAugment.ApplyGains(sample.Image, g.H, g.S, g.V, Hsv?.Rounding ?? HsvRounding.OpenCvAvx2);
+            if (factors is { } r)
+                FractionalHsvAugment.ApplyFactors(sample.Image, r.H, r.S, r.V, FractionalHsv!.Rounding);
             if (flip)
                 HorizontalFlip.MirrorInPlace(sample.Image);
             return new TrainSample(Letterbox(sample.Image, context.InputSize, out _), labels, Math.Min(count, MaxLabels));

@@ -6,17 +6,16 @@ namespace YoloX.Training.Engine;
 public static class RecipeAugmentation
 {
     /// <summary>
-    /// <see cref="AugmentationOptions"/> from the recipe's Mosaic/MixUp/HSV/flip/affine fields and input size. The
-    /// official HSV gains are integers in OpenCV units; MindYOLO's fractional gains and Beta MixUp are not supported by
-    /// the loader and throw.
+    /// <see cref="AugmentationOptions"/> from the recipe's Mosaic/MixUp/HSV/flip/affine fields and input size. In
+    /// <c>hsv_mode: opencv</c> the gains are the official integers in OpenCV units (fractions are truncated); in
+    /// <c>hsv_mode: fractional</c> they become <see cref="AugmentationOptions.FractionalHsvGains"/> (MindYOLO's
+    /// multiplicative jitter). <c>mixup_beta</c> selects MindYOLO's Beta MixUp of two mosaics, which needs
+    /// <c>mixup_scale: [1, 1]</c> (validated).
     /// </summary>
     public static AugmentationOptions From(TrainingRecipe recipe)
     {
         ArgumentNullException.ThrowIfNull(recipe);
-        if (recipe.HsvMode != HsvGainMode.OpenCvUnits || recipe.MixupBeta is not null)
-        {
-            throw new NotSupportedException($"Recipe '{recipe.Name}': fractional HSV gains and Beta MixUp are not supported by the training loader yet.");
-        }
+        var fractional = recipe.HsvMode == HsvGainMode.Fractional;
         return new AugmentationOptions
         {
             InputSize = recipe.InputSize,
@@ -24,7 +23,10 @@ public static class RecipeAugmentation
             MixupProb = recipe.MixupProb,
             EnableMixup = recipe.EnableMixup,
             HsvProb = recipe.HsvProb,
-            HsvGains = ((int)recipe.HsvGains.Hue, (int)recipe.HsvGains.Saturation, (int)recipe.HsvGains.Value),
+            HsvGains = fractional ? AugmentationOptions.Default.HsvGains
+                : ((int)recipe.HsvGains.Hue, (int)recipe.HsvGains.Saturation, (int)recipe.HsvGains.Value),
+            FractionalHsvGains = fractional ? recipe.HsvGains : null,
+            MixupBeta = recipe.MixupBeta,
             FlipProb = recipe.FlipProb,
             Degrees = recipe.Degrees,
             Translate = recipe.Translate,
