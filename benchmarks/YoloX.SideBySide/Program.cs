@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 //   aug CONFIG ramcache(0|1) COCO_DIR warmup -- one training sample of the augmentation pipeline on one core
 //                                           (CONFIG as data_aug_timing.py: nano_exp, default_exp_416, no_aug), on
 //                                           the official script's own synthetic COCO folder (the same JPEGs)
+//   stages COCO_DIR rounds               -- per-stage profile of the no-cache sample path (StageProfile.cs)
 //   train nano|s warmup                  -- one training step as the trainer runs it (TrainingStep: zero_grad,
 //                                           forward + SimOTA loss, backward, SGD with the official three groups);
 //                                           the EMA update follows, untimed, as in pyworker.py
@@ -20,6 +21,16 @@ using static TorchSharp.torch;
 torch.set_num_threads(2);
 var kind = args[0];
 var scale = args[1];
+if (kind == "stages")
+{
+    StageProfile.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
+if (kind == "decodecheck")
+{
+    DecodeCheck.Run(args[1]);
+    return;
+}
 if (kind == "aug")
 {
     RunLoop(AugmentationCase(args), int.Parse(args[4], CultureInfo.InvariantCulture));

@@ -13,56 +13,73 @@ internal static class HsvLutRemap
         ArgumentNullException.ThrowIfNull(image);
         // OpenCV's AVX2 kernel takes 32 pixels at a time from the start of each row; the rest goes through scalar code.
         var simdPixels = rounding == HsvRounding.OpenCvAvx2 ? image.Width / 32 * 32 : 0;
-        // The result is a pure function of (colour, code path), and images repeat colours (pads, flat areas), so a
-        // small direct-mapped memo per thread saves most conversions without changing any value.
-        var memo = ColourMemo.ForThread();
+        var (main, tail) = rounding == HsvRounding.OpenCvAvx2 ? (FactorTable.Simd, FactorTable.ScalarFused) : (FactorTable.Scalar, FactorTable.Scalar);
+        // V as the float the conversion multiplies (v/255); the HSV->BGR factors depend on (h, s) only, so they are
+        // a precomputed table per OpenCV code path.
+        Span<float> valueMap = stackalloc float[256];
+        for (var i = 0; i < 256; i++)
+            valueMap[i] = valueLut[i] * InverseByte;
         for (var y = 0; y < image.Height; y++)
         {
             var row = image.Row(y);
-            for (int x = 0, i = 0; x < image.Width; x++, i += 3)
-            {
-                var simd = x < simdPixels;
-                var key = (row[i] << 17) | (row[i + 1] << 9) | (row[i + 2] << 1) | (simd ? 1 : 0);
-                var slot = (int)((uint)(key * -1640531535) >> (32 - ColourMemo.Bits));
-                if (memo.Keys[slot] != key + 1)
-                {
-                    memo.Keys[slot] = key + 1;
-                    var (h, s, v) = OpenCvHsv.BgrToHsv(row[i], row[i + 1], row[i + 2]);
-                    memo.Values[slot] = Convert(hueLut[h], saturationLut[s], valueLut[v], rounding, simd);
-                }
-                var packed = memo.Values[slot];
-                row[i] = (byte)packed;
-                row[i + 1] = (byte)(packed >> 8);
-                row[i + 2] = (byte)(packed >> 16);
-            }
+            ConvertRun(row[..(simdPixels * 3)], main.Factors, main.Truncates, hueLut, saturationLut, valueMap);
+            ConvertRun(row[(simdPixels * 3)..], tail.Factors, tail.Truncates, hueLut, saturationLut, valueMap);
         }
     }
 
-    private static int Convert(byte h, byte s, byte v, HsvRounding rounding, bool simd)
+    private const float InverseByte = (float)(1.0 / 255.0);
+
+    private static void ConvertRun(Span<byte> pixels, float[] factors, bool truncate, ReadOnlySpan<byte> hueMap,
+        ReadOnlySpan<byte> saturationMap, ReadOnlySpan<float> valueMap)
     {
-        var (b, g, r) = rounding == HsvRounding.OpenCvScalar ? OpenCvHsv.HsvToBgr(h, s, v)
-            : simd ? OpenCvHsv.HsvToBgrSimd(h, s, v)
-            : OpenCvHsv.HsvToBgrScalarFused(h, s, v);
-        return b | (g << 8) | (r << 16);
-    }
-
-    /// <summary>Per-thread memo of converted colours for one image (cleared per call: the tables change).</summary>
-    private sealed class ColourMemo
-    {
-        public const int Bits = 16;
-
-        [ThreadStatic]
-        private static ColourMemo? _current;
-
-        public int[] Keys { get; } = new int[1 << Bits];
-
-        public int[] Values { get; } = new int[1 << Bits];
-
-        public static ColourMemo ForThread()
+        for (var i = 0; i + 2 < pixels.Length; i += 3)
         {
-            var memo = _current ??= new ColourMemo();
-            Array.Clear(memo.Keys);
-            return memo;
+            var (h, s, v) = OpenCvHsv.BgrToHsv(pixels[i], pixels[i + 1], pixels[i + 2]);
+            var f = (hueMap[h] * 256 + saturationMap[s]) * 3;
+            var vf = valueMap[v];
+            // (v·factor)·255 in two float steps, exactly as the per-pixel formulas evaluate it.
+            pixels[i] = ToByte(vf * factors[f], truncate);
+            pixels[i + 1] = ToByte(vf * factors[f + 1], truncate);
+            pixels[i + 2] = ToByte(vf * factors[f + 2], truncate);
         }
+    }
+
+    private static byte ToByte(float x, bool truncate)
+    {
+        var scaled = x * 255f;
+        return (byte)Math.Clamp((int)(truncate ? MathF.Truncate(scaled) : MathF.Round(scaled)), 0, 255);
+    }
+
+    /// <summary>HSV→BGR factors of one OpenCV flavour for every (hue, saturation), built once on first use.</summary>
+    private sealed class FactorTable
+    {
+        private static readonly Lazy<FactorTable> SimdTable = new(() => new FactorTable(0, true));
+        private static readonly Lazy<FactorTable> ScalarFusedTable = new(() => new FactorTable(1, false));
+        private static readonly Lazy<FactorTable> ScalarTable = new(() => new FactorTable(2, false));
+
+        private FactorTable(int flavour, bool truncates)
+        {
+            Truncates = truncates;
+            Factors = new float[180 * 256 * 3];
+            for (var h = 0; h < 180; h++)
+                for (var s = 0; s < 256; s++)
+                {
+                    var (b, g, r) = OpenCvHsv.Factors((byte)h, (byte)s, flavour);
+                    var o = (h * 256 + s) * 3;
+                    Factors[o] = b;
+                    Factors[o + 1] = g;
+                    Factors[o + 2] = r;
+                }
+        }
+
+        public static FactorTable Simd => SimdTable.Value;
+
+        public static FactorTable ScalarFused => ScalarFusedTable.Value;
+
+        public static FactorTable Scalar => ScalarTable.Value;
+
+        public float[] Factors { get; }
+
+        public bool Truncates { get; }
     }
 }

@@ -104,6 +104,44 @@ public static class OpenCvHsv
         return (ToByte(tab[Sectors[sector * 3]]), ToByte(tab[Sectors[sector * 3 + 1]]), ToByte(tab[Sectors[sector * 3 + 2]]));
     }
 
+    /// <summary>
+    /// The factors that turn V into B, G and R for one (hue, saturation): each of the three HSV→BGR flavours computes
+    /// its outputs as <c>(v/255 · factor)·255</c> (then truncated or rounded), with factors that depend on hue and
+    /// saturation only, so a table of them over all 180 × 256 pairs gives the flavours' exact values for any V.
+    /// </summary>
+    /// <param name="hue">Hue, 0–179.</param>
+    /// <param name="saturation">Saturation, 0–255.</param>
+    /// <param name="flavour">0: <see cref="HsvToBgrSimd"/>, 1: <see cref="HsvToBgrScalarFused"/>, 2: <see cref="HsvToBgr"/>.</param>
+    internal static (float B, float G, float R) Factors(byte hue, byte saturation, int flavour)
+    {
+        var s = saturation * InverseByte;
+        float h;
+        int sector;
+        if (flavour == 0)
+        {
+            h = hue * HueToSector;
+            var whole = MathF.Truncate(h);
+            h -= whole;
+            sector = (int)(whole - MathF.Truncate(whole * OneSixth) * 6f);
+        }
+        else
+        {
+            if (s == 0)
+                return (1f, 1f, 1f);
+            h = hue * HueToSector;
+            h %= 6f;
+            sector = (int)MathF.Floor(h);
+            h -= sector;
+            if ((uint)sector >= 6u)
+            {
+                sector = 0;
+                h = 0;
+            }
+        }
+        Span<float> tab = [1f, 1f - s, flavour == 2 ? 1f - s * h : Fused(s, h), flavour == 0 ? Fused(s, 1f - h) : 1f - s * (1f - h)];
+        return (tab[Sectors[sector * 3]], tab[Sectors[sector * 3 + 1]], tab[Sectors[sector * 3 + 2]]);
+    }
+
     // float(1 − a·b) with one rounding: the float product is exact in double, so only the final casts round
     // (this is how the golden fixtures emulate the FMA, checked on all 180·256·256 HSV values).
     private static float Fused(float a, float b) => (float)(1.0 - (double)a * b);

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace YoloX.Training.Augmentation;
 
@@ -145,8 +147,20 @@ public static class OpenCvResize
 
     private static void HorizontalPass(ReadOnlySpan<byte> row, Span<int> output, int[] x0, int[] x1, int[] a0, int[] a1)
     {
-        for (var i = 0; i < output.Length; i++)
-            output[i] = row[x0[i]] * a0[i] + row[x1[i]] * a1[i];
+        // The taps were clamped into the row when they were built (HorizontalTaps), so the reads skip bounds checks;
+        // the guard keeps that true should a caller pass a shorter row.
+        if (output.Length > x0.Length || x0.Length != x1.Length || x0.Length != a0.Length || x0.Length != a1.Length ||
+            (output.Length > 0 && Math.Max(x0[output.Length - 1], x1[output.Length - 1]) >= row.Length))
+            throw new ArgumentException("The horizontal taps do not fit the row.", nameof(row));
+        ref var r = ref MemoryMarshal.GetReference(row);
+        ref var o = ref MemoryMarshal.GetReference(output);
+        ref var p0 = ref MemoryMarshal.GetArrayDataReference(x0);
+        ref var p1 = ref MemoryMarshal.GetArrayDataReference(x1);
+        ref var w0 = ref MemoryMarshal.GetArrayDataReference(a0);
+        ref var w1 = ref MemoryMarshal.GetArrayDataReference(a1);
+        for (nint i = 0; i < output.Length; i++)
+            Unsafe.Add(ref o, i) = Unsafe.Add(ref r, Unsafe.Add(ref p0, i)) * Unsafe.Add(ref w0, i) +
+                                   Unsafe.Add(ref r, Unsafe.Add(ref p1, i)) * Unsafe.Add(ref w1, i);
     }
 
     private static void VerticalPass(int[] s0, int[] s1, int b0, int b1, Span<byte> output)
