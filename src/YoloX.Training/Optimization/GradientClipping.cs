@@ -36,8 +36,9 @@ public static class GradientClipping
         if (coefficient < 1)
         {
             using var noGrad = torch.no_grad();
+            using var scale = coefficient.ToScalar(); // explicit: an implicit Scalar can be finalized mid-call
             foreach (var p in parameters)
-                p.grad?.mul_(coefficient);
+                p.grad?.mul_(scale);
         }
         return norm;
     }

@@ -80,11 +80,15 @@ public sealed class ModelEma : IDisposable
         var d = DecayAt(Updates);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        // Explicit scalars kept alive for the whole loop: an implicit double→Scalar can be finalized (its native
+        // value freed) while libtorch still reads it, which once failed a run with "Unknown scalar type".
+        using var decay = d.ToScalar();
+        using var weight = (1.0 - d).ToScalar();
         foreach (var (name, ema) in averaged)
         {
             // Official: v *= d; v += (1 - d) * msd[k] — the scalar is applied in float32 as PyTorch does.
-            ema.mul_(d);
-            ema.add_(source[name].mul(1.0 - d));
+            ema.mul_(decay);
+            ema.add_(source[name].mul(weight));
         }
         return d;
     }

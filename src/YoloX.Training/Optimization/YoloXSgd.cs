@@ -115,7 +115,12 @@ public sealed class YoloXSgd : IDisposable
         var grad = p.grad;
         if (grad is null)
             return;
-        var dp = weightDecay != 0 ? grad.add(p, weightDecay) : grad;
+        // Explicit scalars, alive until the scope ends (see ModelEma.Update: implicit ones can be finalized mid-call).
+        using var decay = weightDecay.ToScalar();
+        using var momentum = Momentum.ToScalar();
+        using var one = 1.0.ToScalar();
+        using var step = (-lr).ToScalar();
+        var dp = weightDecay != 0 ? grad.add(p, decay) : grad;
         if (Momentum != 0)
         {
             if (!buffers.TryGetValue(name, out var buf))
@@ -125,11 +130,11 @@ public sealed class YoloXSgd : IDisposable
             }
             else
             {
-                buf.mul_(Momentum).add_(dp, 1.0); // dampening 0: alpha 1 − 0
+                buf.mul_(momentum).add_(dp, one); // dampening 0: alpha 1 − 0
             }
-            dp = Nesterov ? dp.add(buf, Momentum) : buf;
+            dp = Nesterov ? dp.add(buf, momentum) : buf;
         }
-        p.add_(dp, -lr);
+        p.add_(dp, step);
     }
 
     /// <summary>
