@@ -3,7 +3,7 @@
 // No download, no shared files.
 //
 //   dotnet run --project samples/QuickStart -c Release [-- --output DIR] [--seed N] [--epochs N]
-//   (recipe knobs: --input-size, --batch, --train-images, --lr-per-image, --mosaic)
+//   (recipe knobs: --input-size, --batch, --train-images, --lr-per-image)
 using System.Globalization;
 using QuickStart;
 
@@ -19,13 +19,12 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         "--batch" => options with { BatchSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
         "--train-images" => options with { TrainImages = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
         "--lr-per-image" => options with { LearningRatePerImage = double.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-        "--mosaic" => options with { MosaicProbability = double.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-        _ => throw new ArgumentException($"unknown option {args[i]} (expected --output, --seed, --epochs, --input-size, --batch, --train-images, --lr-per-image, --mosaic)"),
+        _ => throw new ArgumentException($"unknown option {args[i]} (expected --output, --seed, --epochs, --input-size, --batch, --train-images, --lr-per-image)"),
     };
 }
 if (args.Length % 2 != 0)
 {
-    Console.Error.WriteLine("usage: QuickStart [--output DIR] [--seed N] [--epochs N] [--input-size N] [--batch N] [--train-images N] [--lr-per-image X] [--mosaic P]");
+    Console.Error.WriteLine("usage: QuickStart [--output DIR] [--seed N] [--epochs N] [--input-size N] [--batch N] [--train-images N] [--lr-per-image X]");
     return 2;
 }
 
