@@ -4,8 +4,9 @@ namespace YoloX.Inference.Tests.Export;
 
 /// <summary>
 /// Runs the reference ONNX checker, <c>onnx.checker.check_model(model, full_check=True)</c> (strict shape inference
-/// included), from Debian's python3-onnx on a file. Under CI=true a missing checker fails the test; elsewhere it is
-/// reported and the check is skipped.
+/// included), from Debian's python3-onnx on a file. A missing checker fails the test: the README's commands install it
+/// (eng/system-packages.txt), and CI may not set CI=true, so the check must not depend on that. Developers without it
+/// can opt out with YOLOX_SKIP_ONNX_CHECKER=1 (reported in the test output).
 /// </summary>
 internal static class OnnxChecker
 {
@@ -23,15 +24,15 @@ internal static class OnnxChecker
         if (!Available())
         {
             var message = "python3-onnx is not installed (eng/system-packages.txt lists it; run eng/setup-system.sh)";
-            Assert.False(IsCi, message);
-            return "SKIPPED (not CI): " + message;
+            Assert.True(OptedOut, message + "; set YOLOX_SKIP_ONNX_CHECKER=1 to skip the check");
+            return "SKIPPED (YOLOX_SKIP_ONNX_CHECKER=1): " + message;
         }
         var (code, stdout, stderr) = Run("-c", Script, path);
         Assert.True(code == 0, $"onnx.checker rejected {Path.GetFileName(path)}:\n{stderr}");
         return stdout.Trim();
     }
 
-    private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    private static bool OptedOut => Environment.GetEnvironmentVariable("YOLOX_SKIP_ONNX_CHECKER") == "1";
 
     private static bool Available() => File.Exists(Python) && Run("-c", "import onnx").Code == 0;
 
