@@ -30,7 +30,7 @@ for n in "${ranks[@]}"; do
   log="$out/console.log"
   start=$(date +%s.%N)
   OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE \
-    mpirun --allow-run-as-root --oversubscribe --mca mpi_yield_when_idle 1 -n "$n" -x OMP_NUM_THREADS -x OMP_WAIT_POLICY \
+    mpirun --allow-run-as-root --oversubscribe --bind-to none --mca mpi_yield_when_idle 1 -n "$n" -x OMP_NUM_THREADS -x OMP_WAIT_POLICY \
     dotnet "$yolox" train -m nano -d "$data" --epochs 1 -b "$batch" --input-size 416 --output "$out/run" --seed 0 \
       -o multiscale_range=0 -o random_size=null -o print_interval=1 -o warmup_epochs=0 -o no_aug_epochs=0 \
       -o data_num_workers=1 >"$log" 2>&1 || { echo "-n $n failed; log: $log" >&2; tail -20 "$log" >&2; exit 1; }

@@ -2,6 +2,7 @@
 # Side-by-side timing of the official YOLOX code and ours on this machine, in lockstep (see README.md).
 # Needs the reference set-up of ../shared/reference/README.md: REF_ROOT (official source, scripts, synthcoco).
 # usage: benchmarks/YoloX.SideBySide/run.sh OUT.jsonl [case ...]   cases: eval train aug (default: all)
+#        SBS_OMP_DEFAULT=1 ... : libgomp's default wait policy instead of OMP_WAIT_POLICY=PASSIVE on both sides
 set -euo pipefail
 out=${1:?usage: run.sh OUT.jsonl [eval] [train] [aug]}; shift
 cases=${*:-eval train aug}
@@ -9,7 +10,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${REF_ROOT:?set REF_ROOT to the reference harness folder}"
 export ASSETS_ROOT=${ASSETS_ROOT:-$here/../../../shared/assets} OUT=${OUT:-$REF_ROOT/golden}
 . "$REF_ROOT/scripts/env.sh"
-export PYTHONPATH=$PYTHONPATH:$here OMP_WAIT_POLICY=PASSIVE
+export PYTHONPATH=$PYTHONPATH:$here
+# Both sides wait passively by default (robust on a shared machine); SBS_OMP_DEFAULT=1 leaves libgomp's default
+# (spin, then sleep), which is faster on an idle machine and is what a dedicated trainer runs with.
+if [ "${SBS_OMP_DEFAULT:-0}" = 1 ]; then unset OMP_WAIT_POLICY; else export OMP_WAIT_POLICY=PASSIVE; fi
 dotnet build "$here" -c Release -v quiet -nologo > /dev/null
 cs=(dotnet "$here/bin/Release/net10.0/YoloX.SideBySide.dll")
 lock() { "$PY" "$REF_ROOT/scripts/lockstep.py" "$@"; }
