@@ -16,7 +16,8 @@ using static TorchSharp.torch;
 //   stages COCO_DIR rounds               -- per-stage profile of the no-cache sample path (StageProfile.cs)
 //   train nano|s warmup                  -- one training step as the trainer runs it (TrainingStep: zero_grad,
 //                                           forward + SimOTA loss, backward, SGD with the official three groups);
-//                                           the EMA update follows, untimed, as in pyworker.py
+//                                           the EMA update follows, untimed, as in pyworker.py; glibc malloc tuned
+//                                           as the trainer tunes it (SBS_NO_ALLOCATOR_TUNING=1: untuned)
 // Prints "ready" after set-up and warm-up; then each "run K W" line gets W untimed and K timed steps (ms).
 torch.set_num_threads(2);
 var kind = args[0];
@@ -63,6 +64,11 @@ else
     warmup = int.Parse(args[2], CultureInfo.InvariantCulture);
     var (size, batch) = scale == "nano" ? (416, 8) : (640, 4);
     model.train();
+    // As YoloXTrainer does at start (TrainerOptions.TuneNativeAllocator); SBS_NO_ALLOCATOR_TUNING=1 leaves glibc as it is.
+    if (Environment.GetEnvironmentVariable("SBS_NO_ALLOCATOR_TUNING") != "1")
+    {
+        Console.Error.WriteLine(NativeAllocatorTuning.EnsureApplied());
+    }
     var optimizer = YoloXSgd.Create(model);
     var ema = new ModelEma(model, 0.9998);
     var trainingStep = new TrainingStep(model, optimizer);

@@ -36,6 +36,13 @@ public sealed record TrainerOptions
     /// <summary>Write TensorBoard event files.</summary>
     public bool TensorBoard { get; init; } = true;
 
+    /// <summary>
+    /// Tune glibc's allocator for training at start (<see cref="NativeAllocatorTuning"/>: large blocks reused instead
+    /// of mapped and unmapped every step; process-wide). On by default; turn off when the process must give memory
+    /// back between steps.
+    /// </summary>
+    public bool TuneNativeAllocator { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming every setting out of range.</summary>
     public TrainerOptions Validate()
     {

@@ -159,6 +159,11 @@ public sealed class YoloXTrainer : IDisposable
         var session = new Session(this, Progress.TrainingSeconds);
         Notify(c => c.OnTrainStart(new TrainingStartInfo(Recipe, RecipeText, Progress, data.BatchesPerEpoch,
             data.BatchSize * distributed.WorldSize, classNames, resumed)));
+        if (Options.TuneNativeAllocator)
+        {
+            var allocator = NativeAllocatorTuning.EnsureApplied();
+            Notify(c => c.OnMessage(allocator));
+        }
         var reason = TrainingStopReason.Completed;
         while (Progress.Epoch < Recipe.MaxEpoch)
         {
