@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using YoloX.Core.Modules;
 
 namespace YoloX.Core.Heads;
 
@@ -51,7 +52,8 @@ public static class AnchorPoints
     {
         using var scope = torch.NewDisposeScope();
         var (grid, stride) = Build(sizes, strides, outputs.dtype, outputs.device);
-        var xy = (outputs[TensorIndex.Ellipsis, TensorIndex.Slice(0, 2)] + grid) * stride;
+        // add with a cached alpha, not "+": an implicit Scalar can be finalized mid-call (see CachedScalars).
+        var xy = outputs[TensorIndex.Ellipsis, TensorIndex.Slice(0, 2)].add(grid, CachedScalars.One) * stride;
         var wh = torch.exp(outputs[TensorIndex.Ellipsis, TensorIndex.Slice(2, 4)]) * stride;
         var rest = outputs[TensorIndex.Ellipsis, TensorIndex.Slice(4, null)];
         return torch.cat([xy, wh, rest], -1).MoveToOuterDisposeScope();

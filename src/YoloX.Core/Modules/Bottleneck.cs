@@ -36,7 +36,8 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         }
         using (y)
         {
-            return y + input;
+            // Not y + input: its implicit alpha Scalar can be finalized mid-call (see CachedScalars).
+            return y.add(input, CachedScalars.One);
         }
     }
 }

@@ -23,6 +23,7 @@ public sealed class ResLayer : nn.Module<Tensor, Tensor>
     {
         using var a = layer1.call(input);
         using var b = layer2.call(a);
-        return input + b;
+        // Not input + b: its implicit alpha Scalar can be finalized mid-call (see CachedScalars).
+        return input.add(b, CachedScalars.One);
     }
 }
