@@ -84,11 +84,12 @@ public sealed class ModelEma : IDisposable
         // value freed) while libtorch still reads it, which once failed a run with "Unknown scalar type".
         using var decay = d.ToScalar();
         using var weight = (1.0 - d).ToScalar();
+        using var one = 1.ToScalar(); // add_'s alpha: add_(t) alone would make an implicit one
         foreach (var (name, ema) in averaged)
         {
             // Official: v *= d; v += (1 - d) * msd[k] — the scalar is applied in float32 as PyTorch does.
             ema.mul_(decay);
-            ema.add_(source[name].mul(weight));
+            ema.add_(source[name].mul(weight), one);
         }
         return d;
     }
