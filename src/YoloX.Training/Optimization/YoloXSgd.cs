@@ -102,25 +102,25 @@ public sealed class YoloXSgd : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         using var noGrad = torch.no_grad();
+        // Explicit scalars alive for the whole step, made once per group rather than per parameter (implicit ones can
+        // be finalized while libtorch reads them; see ModelEma.Update).
+        using var momentum = Momentum.ToScalar();
+        using var one = 1.0.ToScalar();
         foreach (var g in groups)
         {
+            using var scalars = new StepScalars(g.WeightDecay.ToScalar(), momentum, one, (-g.LearningRate).ToScalar());
             for (var i = 0; i < g.Parameters.Count; i++)
-                StepOne(g.ParameterNames[i], g.Parameters[i], g.WeightDecay, g.LearningRate);
+                StepOne(g.ParameterNames[i], g.Parameters[i], g.WeightDecay != 0, scalars);
         }
     }
 
-    private void StepOne(string name, Parameter p, double weightDecay, double lr)
+    private void StepOne(string name, Parameter p, bool decays, StepScalars s)
     {
         using var scope = torch.NewDisposeScope(); // owns the grad handle and the temporaries
         var grad = p.grad;
         if (grad is null)
             return;
-        // Explicit scalars, alive until the scope ends (see ModelEma.Update: implicit ones can be finalized mid-call).
-        using var decay = weightDecay.ToScalar();
-        using var momentum = Momentum.ToScalar();
-        using var one = 1.0.ToScalar();
-        using var step = (-lr).ToScalar();
-        var dp = weightDecay != 0 ? grad.add(p, decay) : grad;
+        var dp = decays ? grad.add(p, s.Decay) : grad;
         if (Momentum != 0)
         {
             if (!buffers.TryGetValue(name, out var buf))
@@ -130,11 +130,21 @@ public sealed class YoloXSgd : IDisposable
             }
             else
             {
-                buf.mul_(momentum).add_(dp, one); // dampening 0: alpha 1 − 0
+                buf.mul_(s.Momentum).add_(dp, s.One); // dampening 0: alpha 1 − 0
             }
-            dp = Nesterov ? dp.add(buf, momentum) : buf;
+            dp = Nesterov ? dp.add(buf, s.Momentum) : buf;
         }
-        p.add_(dp, step);
+        p.add_(dp, s.Step);
+    }
+
+    /// <summary>One group's scalars for a step; disposes only the group's own (decay, −lr).</summary>
+    private readonly record struct StepScalars(Scalar Decay, Scalar Momentum, Scalar One, Scalar Step) : IDisposable
+    {
+        public void Dispose()
+        {
+            Decay.Dispose();
+            Step.Dispose();
+        }
     }
 
     /// <summary>
