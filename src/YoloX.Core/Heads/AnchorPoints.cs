@@ -33,10 +33,15 @@ public static class AnchorPoints
         for (var k = 0; k < sizes.Count; k++)
         {
             var (h, w) = sizes[k];
-            var ys = torch.arange(h, dtype, device).view(-1, 1).expand(h, w);
-            var xs = torch.arange(w, dtype, device).view(1, -1).expand(h, w);
+            // Explicit Scalars, not arange(h) / full(…, stride): TorchSharp's temporaries can be finalized mid-call
+            // (see CachedScalars); arange(stop) is arange(0, stop, 1) with the same integer types.
+            using var height = h.ToScalar();
+            using var width = w.ToScalar();
+            using var levelStride = strides[k].ToScalar();
+            var ys = torch.arange(CachedScalars.Zero, height, CachedScalars.One, dtype, device).view(-1, 1).expand(h, w);
+            var xs = torch.arange(CachedScalars.Zero, width, CachedScalars.One, dtype, device).view(1, -1).expand(h, w);
             grids.Add(torch.stack([xs, ys], 2).reshape(1, -1, 2));
-            levelStrides.Add(torch.full([1, h * w, 1], strides[k], dtype, device));
+            levelStrides.Add(torch.full([1, h * w, 1], levelStride, dtype, device));
         }
         return (torch.cat(grids, 1).MoveToOuterDisposeScope(), torch.cat(levelStrides, 1).MoveToOuterDisposeScope());
     }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using YoloX.Core.Modules;
 using static TorchSharp.torch;
 
 namespace YoloX.Core.Loss;
@@ -11,8 +12,18 @@ namespace YoloX.Core.Loss;
 /// its k cheapest candidates under cost = class BCE + 3·(−log IoU) + 1e6·(outside its own centre region); an anchor
 /// taken by several ground truths goes to the cheapest one.
 /// </summary>
+/// <remarks>
+/// No Torch call here is given a number (TorchSharp 0.107's temporary Scalars can be finalized during the call; see
+/// <see cref="CachedScalars"/>); the Scalars have the types the implicit conversions made, so results are unchanged.
+/// </remarks>
 public sealed class SimOTAAssigner
 {
+    /// <summary>The floor of the class-cost logs, as BCE clamps its logs.</summary>
+    private static readonly Scalar LogFloor = (-100.0).ToScalar();
+
+    /// <summary>The 1e-8 of the IoU cost <c>−log(IoU + 1e-8)</c> (official).</summary>
+    private static readonly Scalar IoUCostEpsilon = 1e-8.ToScalar();
+
     private readonly SimOTAOptions options;
 
     /// <summary>Creates an assigner for <paramref name="numClasses"/> classes.</summary>
@@ -66,7 +77,7 @@ public sealed class SimOTAAssigner
             objLogits.index_select(0, candidates));
         var dynamicK = DynamicK(ious);
         var (matching, claimedTwice) = Match(cost, dynamicK);
-        var fgLocal = matching.sum(dim: 0).gt(0).nonzero().squeeze(1);
+        var fgLocal = matching.sum(dim: 0).gt(CachedScalars.Zero).nonzero().squeeze(1);
         var matchedGt = matching.index_select(1, fgLocal).argmax(dim: 0);
         var matchedIoU = (matching * ious).sum(dim: 0).index_select(0, fgLocal);
         var result = new SimOTAAssignment(candidates.index_select(0, fgLocal), matchedGt, matchedIoU, dynamicK,
@@ -82,14 +93,15 @@ public sealed class SimOTAAssigner
     {
         var xc = anchorCentres[.., 0].unsqueeze(0);
         var yc = anchorCentres[.., 1].unsqueeze(0);
-        var reach = (anchorStrides * options.CenterRadius).unsqueeze(0);
+        using var radius = options.CenterRadius.ToScalar();
+        var reach = anchorStrides.mul(radius).unsqueeze(0);
         var gx = gtBoxes[.., 0..1];
         var gy = gtBoxes[.., 1..2];
         var left = xc - (gx - reach);
-        var right = (gx + reach) - xc;
+        var right = gx.Plus(reach) - xc;
         var top = yc - (gy - reach);
-        var bottom = (gy + reach) - yc;
-        return torch.stack([left, top, right, bottom], 2).amin(2).gt(0.0);
+        var bottom = gy.Plus(reach) - yc;
+        return torch.stack([left, top, right, bottom], 2).amin(2).gt(CachedScalars.ZeroReal);
     }
 
     /// <summary>
@@ -100,15 +112,18 @@ public sealed class SimOTAAssigner
     private Tensor Cost(Tensor ious, Tensor geometry, Tensor gtClasses, Tensor clsLogits, Tensor objLogits)
     {
         var p = (clsLogits.to(ScalarType.Float32).sigmoid() * objLogits.to(ScalarType.Float32).sigmoid()).sqrt(); // [A, C]
-        var logP = p.log().clamp_min(-100.0);
-        var log1mP = (1 - p).log().clamp_min(-100.0);
+        var logP = p.log().clamp_min(LogFloor);
+        var log1mP = p.SubtractedFrom(CachedScalars.One).log().clamp_min(LogFloor); // 1 − p
         var allNegative = log1mP.sum(1).neg().unsqueeze(0); // [1, A]
         var classes = gtClasses.to(ScalarType.Int64);
         var atClass = (log1mP.index_select(1, classes) - logP.index_select(1, classes)).t(); // [G, A]
-        var classCost = allNegative + atClass;
-        var iouCost = (ious + 1e-8).log().neg();
+        var classCost = allNegative.Plus(atClass);
+        var iouCost = ious.Plus(IoUCostEpsilon).log().neg();
         var outside = geometry.logical_not().to(ScalarType.Float32);
-        return classCost * options.ClassCostWeight + iouCost * options.IoUCostWeight + outside * options.OutsideCenterPenalty;
+        using var classWeight = options.ClassCostWeight.ToScalar();
+        using var iouWeight = options.IoUCostWeight.ToScalar();
+        using var outsidePenalty = options.OutsideCenterPenalty.ToScalar();
+        return classCost.mul(classWeight).Plus(iouCost.mul(iouWeight)).Plus(outside.mul(outsidePenalty));
     }
 
     /// <summary>Dynamic k per ground truth: <c>max(1, ⌊Σ top-k candidate IoUs⌋)</c>.</summary>
@@ -116,7 +131,7 @@ public sealed class SimOTAAssigner
     {
         var k = (int)Math.Min(options.CandidateTopK, ious.shape[1]);
         var (top, _) = ious.topk(k, dim: 1);
-        return top.sum(1).to(ScalarType.Int32).clamp_min(1).to(ScalarType.Int64);
+        return top.sum(1).to(ScalarType.Int32).clamp_min(CachedScalars.One).to(ScalarType.Int64);
     }
 
     /// <summary>
@@ -127,11 +142,12 @@ public sealed class SimOTAAssigner
     {
         var maxK = dynamicK.max().item<long>();
         var (_, cheapest) = cost.topk((int)maxK, dim: 1, largest: false, sorted: true); // [G, maxK]
-        var rank = torch.arange(maxK, ScalarType.Int64, cost.device).unsqueeze(0);
+        using var rankEnd = maxK.ToScalar();
+        var rank = torch.arange(CachedScalars.Zero, rankEnd, CachedScalars.One, ScalarType.Int64, cost.device).unsqueeze(0);
         var taken = rank.lt(dynamicK.unsqueeze(1)).to(ScalarType.Float32);
         var matching = torch.zeros_like(cost).scatter_(1, cheapest, taken);
         var takenBy = matching.sum(dim: 0);
-        var multiple = takenBy.gt(1);
+        var multiple = takenBy.gt(CachedScalars.One);
         var claimedTwice = multiple.sum().item<long>();
         if (claimedTwice > 0)
         {

@@ -1,5 +1,6 @@
 using TorchSharp;
 using YoloX.Core.Heads;
+using YoloX.Core.Modules;
 using static TorchSharp.torch;
 
 namespace YoloX.Core.Loss;
@@ -14,9 +15,17 @@ namespace YoloX.Core.Loss;
 /// mishandle: non-finite values, zero or negative width/height, or a box entirely outside the image. Such rows are
 /// ignored (they neither count as ground truths nor produce NaN). Unlike the official code, valid rows are taken
 /// wherever they are, not only from the front of the padded tensor.
+/// <para>
+/// No Torch call here is given a number: constants are <see cref="CachedScalars"/> or static fields and per-call values
+/// are <c>using</c> Scalars, because TorchSharp 0.107's implicit temporary Scalars can be finalized during the native
+/// call (see <see cref="CachedScalars"/>). The values are those of the implicit spelling, bit for bit.
+/// </para>
 /// </remarks>
 public sealed class YoloXLoss
 {
+    /// <summary>The 1e-8 inside the L1 target's <c>log(wh / stride + 1e-8)</c> (official).</summary>
+    private static readonly Scalar L1LogEpsilon = 1e-8.ToScalar();
+
     private readonly int[] strides;
     private readonly SimOTAAssigner assigner;
 
@@ -58,7 +67,7 @@ public sealed class YoloXLoss
         var outputs = torch.cat(levelOutputs.Select(l => l.flatten(2)).ToArray(), 2).permute(0, 2, 1); // [B, N, 5 + C]
         var (grid, stride) = AnchorPoints.Build(sizes, strides, outputs.dtype, outputs.device);
         var raw = outputs[.., .., ..4];
-        var boxes = torch.cat([(raw[.., .., ..2] + grid) * stride, raw[.., .., 2..4].exp() * stride], 2);
+        var boxes = torch.cat([raw[.., .., ..2].Plus(grid) * stride, raw[.., .., 2..4].exp() * stride], 2);
         var obj = outputs[.., .., 4..5];
         var cls = outputs[.., .., 5..];
 
@@ -80,7 +89,7 @@ public sealed class YoloXLoss
         Tensor boxes, Tensor obj, Tensor cls, Tensor grid, Tensor stride)
     {
         var anchorCount = boxes.shape[1];
-        var centres = ((grid + 0.5) * stride).to(ScalarType.Float32);
+        var centres = (grid.Plus(CachedScalars.HalfReal) * stride).to(ScalarType.Float32);
         var anchorStrides = stride[.., 0].to(ScalarType.Float32);
         var targetsPerImage = new ImageTargets(NumClasses, Options.UseL1);
         var infos = Options.CollectAssignments ? new List<AssignmentInfo>(gtCounts.Length) : null;
@@ -110,38 +119,39 @@ public sealed class YoloXLoss
         var device = boxes.device;
         var fg = t.Concat(t.FgIndices, () => torch.empty(0, ScalarType.Int64, device: device));
         var fgCount = fg.shape[0];
-        double divisor = Math.Max(fgCount, 1);
+        using var divisor = ((double)Math.Max(fgCount, 1)).ToScalar();
+        using var regWeight = Options.RegWeight.ToScalar();
 
         var fgBoxes = boxes.reshape(-1, 4).index_select(0, fg);
         var regTargets = t.Concat(t.RegTargets, () => torch.empty(0, 4, device: device));
-        var iou = IoULoss.Compute(fgBoxes, regTargets, Options.BoxLoss).sum() / divisor;
+        var iou = IoULoss.Compute(fgBoxes, regTargets, Options.BoxLoss).sum().div(divisor);
 
         var objFlat = obj.reshape(-1, 1);
-        var objTargets = torch.zeros_like(objFlat).index_fill_(0, fg, 1.0);
+        var objTargets = torch.zeros_like(objFlat).index_fill_(0, fg, CachedScalars.OneReal);
         var objLoss = nn.functional.binary_cross_entropy_with_logits(objFlat, objTargets, reduction: nn.Reduction.None)
-            .sum() / divisor;
+            .sum().div(divisor);
 
         var fgCls = cls.reshape(-1, NumClasses).index_select(0, fg);
         var clsTargets = t.Concat(t.ClsTargets, () => torch.empty(0, NumClasses, device: device)).to(fgCls.dtype);
         var clsLoss = nn.functional.binary_cross_entropy_with_logits(fgCls, clsTargets, reduction: nn.Reduction.None)
-            .sum() / divisor;
+            .sum().div(divisor);
 
         Tensor l1;
         if (Options.UseL1)
         {
             var fgRaw = raw.reshape(-1, 4).index_select(0, fg);
             var l1Targets = t.Concat(t.L1Targets, () => torch.empty(0, 4, device: device)).to(fgRaw.dtype);
-            l1 = (fgRaw - l1Targets).abs().sum() / divisor;
+            l1 = (fgRaw - l1Targets).abs().sum().div(divisor);
         }
         else
         {
             l1 = torch.zeros([], boxes.dtype, device);
         }
-        var weightedIoU = iou * Options.RegWeight;
-        var total = weightedIoU + objLoss + clsLoss;
+        var weightedIoU = iou.mul(regWeight);
+        var total = weightedIoU.Plus(objLoss).Plus(clsLoss);
         if (Options.UseL1)
         {
-            total = total + l1;
+            total = total.Plus(l1);
         }
         return new LossTerms(total, weightedIoU, objLoss, clsLoss, l1, fgCount, numGts, infos);
     }
@@ -156,13 +166,19 @@ public sealed class YoloXLoss
         var cy = gt[.., .., 2];
         var w = gt[.., .., 3];
         var h = gt[.., .., 4];
-        var valid = gt.sum(2).gt(0)
+        using var width = imageWidth.ToScalar();
+        using var height = imageHeight.ToScalar();
+        using var numClasses = NumClasses.ToScalar();
+        var zero = CachedScalars.Zero;
+        var halfW = w.div(CachedScalars.Two);
+        var halfH = h.div(CachedScalars.Two);
+        var valid = gt.sum(2).gt(zero)
             .logical_and(gt.isfinite().all(2))
-            .logical_and(w.gt(0)).logical_and(h.gt(0))
-            .logical_and((cx + w / 2).gt(0)).logical_and((cx - w / 2).lt(imageWidth))
-            .logical_and((cy + h / 2).gt(0)).logical_and((cy - h / 2).lt(imageHeight));
+            .logical_and(w.gt(zero)).logical_and(h.gt(zero))
+            .logical_and(cx.Plus(halfW).gt(zero)).logical_and((cx - halfW).lt(width))
+            .logical_and(cy.Plus(halfH).gt(zero)).logical_and((cy - halfH).lt(height));
         var cls = gt[.., .., 0];
-        var badClass = valid.logical_and(cls.lt(0).logical_or(cls.ge(NumClasses)).logical_or(cls.ne(cls.floor())));
+        var badClass = valid.logical_and(cls.lt(zero).logical_or(cls.ge(numClasses)).logical_or(cls.ne(cls.floor())));
         if (badClass.any().item<bool>())
         {
             var first = badClass.nonzero()[0].cpu().data<long>().ToArray();
@@ -220,7 +236,8 @@ public sealed class YoloXLoss
 
         public void Add(long offset, SimOTAAssignment a, Tensor gtBoxes, Tensor gtClasses, Tensor grid, Tensor stride)
         {
-            FgIndices.Add(a.FgAnchorIndices + offset);
+            using var imageOffset = offset.ToScalar();
+            FgIndices.Add(a.FgAnchorIndices.Plus(imageOffset));
             var matchedBoxes = gtBoxes.index_select(0, a.MatchedGtIndices);
             RegTargets.Add(matchedBoxes);
             var oneHot = nn.functional.one_hot(gtClasses.index_select(0, a.MatchedGtIndices), numClasses);
@@ -230,7 +247,7 @@ public sealed class YoloXLoss
                 var s = stride.index_select(0, a.FgAnchorIndices); // [F, 1]
                 var g = grid.index_select(0, a.FgAnchorIndices);   // [F, 2]
                 var xy = matchedBoxes[.., ..2] / s - g;
-                var wh = (matchedBoxes[.., 2..] / s + 1e-8).log();
+                var wh = (matchedBoxes[.., 2..] / s).Plus(L1LogEpsilon).log();
                 L1Targets.Add(torch.cat([xy, wh], 1));
             }
         }

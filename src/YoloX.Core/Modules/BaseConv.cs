@@ -76,8 +76,26 @@ public sealed class BaseConv : nn.Module<Tensor, Tensor>
         {
             return act.call(y);
         }
-        using var z = bn.call(y);
+        using var z = bn.training ? BatchNormTraining(bn, y) : bn.call(y);
         return act.call(z);
+    }
+
+    /// <summary>
+    /// <see cref="BatchNorm2d"/>'s training forward with the same calls and values, except that the batch count is
+    /// incremented with a cached Scalar: TorchSharp 0.107's <c>num_batches_tracked.add_(1)</c> makes two temporary
+    /// Scalars per batch norm per step, which can be finalized during the native call (see <see cref="CachedScalars"/>).
+    /// </summary>
+    private static Tensor BatchNormTraining(BatchNorm2d bn, Tensor input)
+    {
+        var averageFactor = bn.momentum ?? 0.0;
+        if (bn.track_running_stats && bn.num_batches_tracked is { } batches)
+        {
+            batches.add_(CachedScalars.One, CachedScalars.One);
+            averageFactor = bn.momentum ?? 1.0 / (double)batches;
+        }
+        var statistics = bn.track_running_stats;
+        return nn.functional.batch_norm(input, statistics ? bn.running_mean : null, statistics ? bn.running_var : null,
+            bn.weight, bn.bias, training: true, momentum: averageFactor, eps: bn.eps);
     }
 
     /// <summary>

@@ -80,8 +80,9 @@ public sealed class TrainingStep
         if (options.ForegroundNormalization == ForegroundNormalization.Global && options.Context.WorldSize > 1)
         {
             // Rescaled so that, after averaging, the gradient is the whole global batch's loss over its foreground count.
-            var scale = ForegroundNormalizationScale.Compute(options.Context, terms.NumFgAnchors, ForegroundNormalization.Global);
-            (terms.Total * scale).backward();
+            // An explicit Scalar kept alive by using: TorchSharp 0.107 does not keep an implicit one alive during the call.
+            using var scale = ForegroundNormalizationScale.Compute(options.Context, terms.NumFgAnchors, ForegroundNormalization.Global).ToScalar();
+            terms.Total.mul(scale).backward();
         }
         else
             terms.Total.backward();
