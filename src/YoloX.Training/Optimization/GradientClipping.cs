@@ -11,11 +11,14 @@ public static class GradientClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         using var scope = torch.NewDisposeScope();
+        // pow(2), which square() is, with an explicit exponent: square() makes an implicit Scalar per gradient, which
+        // can be finalized while libtorch reads it (see ModelEma.Update).
+        using var two = 2.ToScalar();
         double sum = 0;
         foreach (var p in parameters)
         {
             if (p.grad is { } g)
-                sum += g.detach().to(ScalarType.Float64).square().sum().item<double>();
+                sum += g.detach().to(ScalarType.Float64).pow(two).sum().item<double>();
         }
         return Math.Sqrt(sum);
     }
