@@ -74,11 +74,21 @@ public sealed class BaseConv : nn.Module<Tensor, Tensor>
         using var y = conv.call(input);
         if (bn is null)
         {
-            return act.call(y);
+            return Activate(y);
         }
         using var z = bn.training ? BatchNormTraining(bn, y) : bn.call(y);
-        return act.call(z);
+        return Activate(z);
     }
+
+    /// <summary>
+    /// The activation. A LeakyReLU runs as its tensor operation with a cached slope, because <c>nn.LeakyReLU</c>
+    /// passes its slope as a temporary Scalar (see <see cref="CachedScalars"/>); so that module's forward hooks do not
+    /// run (<see cref="Profiling.ComplexityCounter"/> counts LeakyReLU elements on the BaseConv instead).
+    /// </summary>
+    private Tensor Activate(Tensor x) =>
+        act is LeakyReLU { inplace: false, negative_slope: Activations.LeakySlope }
+            ? x.leaky_relu(Activations.LeakySlopeScalar)
+            : act.call(x);
 
     /// <summary>
     /// <see cref="BatchNorm2d"/>'s training forward with the same calls and values, except that the batch count is

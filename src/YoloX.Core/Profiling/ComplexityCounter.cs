@@ -1,15 +1,16 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using YoloX.Core.Modules;
 
 namespace YoloX.Core.Profiling;
 
 /// <summary>
 /// Counts a model's parameters and operations (<see cref="ModelComplexity"/>) with forward hooks on its convolutions,
-/// batch norms and LeakyReLUs. Like the official <c>get_model_info</c> it runs one small probe image (two strides of
-/// the coarsest level, 64×64 for the presets) and scales by area: every feature map of a YOLOX network is the input
-/// divided by a power of two, so each count is exactly proportional to the input area when the size is a multiple
-/// of the largest stride.
+/// batch norms and the blocks with a LeakyReLU. Like the official <c>get_model_info</c> it runs one small probe image
+/// (two strides of the coarsest level, 64×64 for the presets) and scales by area: every feature map of a YOLOX network
+/// is the input divided by a power of two, so each count is exactly proportional to the input area when the size is a
+/// multiple of the largest stride.
 /// </summary>
 public static class ComplexityCounter
 {
@@ -59,8 +60,10 @@ public static class ComplexityCounter
                 case BatchNorm2d norm:
                     removers.Add(norm.register_forward_hook((_, input, _) => { bn += input.numel(); return null!; }).remove);
                     break;
-                case LeakyReLU act:
-                    removers.Add(act.register_forward_hook((_, input, _) => { leaky += input.numel(); return null!; }).remove);
+                // On the block, not on the LeakyReLU: BaseConv runs that activation without calling the module (see
+                // BaseConv.Activate). It is element-wise, so its input has as many elements as the block's output.
+                case BaseConv block when block.children().OfType<LeakyReLU>().Any():
+                    removers.Add(block.register_forward_hook((_, _, output) => { leaky += output.numel(); return null!; }).remove);
                     break;
             }
         }

@@ -49,10 +49,12 @@ public sealed class ScalarLifetimeTests(ITestOutputHelper output)
         Assert.Equal(0, counter.Settle());
     }
 
-    [Fact]
-    public void Model_training_step_forward_and_evaluation_forward_leave_no_Scalar_to_the_finalizer()
+    [Theory]
+    [InlineData(YoloXPreset.Nano)] // CSPDarknet, depthwise, SiLU
+    [InlineData(YoloXPreset.Darknet53)] // Darknet-53 and the YOLOv3 FPN, LeakyReLU
+    public void Model_training_step_forward_and_evaluation_forward_leave_no_Scalar_to_the_finalizer(YoloXPreset preset)
     {
-        using var model = YoloXModel.Create(YoloXPreset.Nano, numClasses: 4);
+        using var model = YoloXModel.Create(preset, numClasses: 4);
         var generator = new torch.Generator(7);
         using var images = torch.rand([2, 3, 96, 96], generator: generator).mul_(255f);
         using var targets = SyntheticHead.Targets(4, [[0, 40, 45, 30, 50], [1, 70, 60, 40, 30]], [[3, 50, 50, 60, 60]]);
