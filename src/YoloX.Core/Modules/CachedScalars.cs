@@ -24,8 +24,9 @@ namespace YoloX.Core.Modules;
 /// <c>arange(start, stop)</c> add <c>0</c> and <c>1</c>; <c>BatchNorm.forward</c> in training does
 /// <c>num_batches_tracked.add_(1)</c>; <c>nn.LeakyReLU</c> passes its slope. Without Scalars: <c>tensor − tensor</c>,
 /// <c>tensor * tensor</c>, <c>tensor / tensor</c> and the tensor comparisons (<c>sub</c>, <c>mul</c>, <c>div</c>,
-/// <c>lt</c>… of a tensor have no alpha), and the calls given a Scalar that is kept alive. The safe spellings are
-/// in <see cref="ScalarSafeTensorOps"/>.
+/// <c>lt</c>… of a tensor have no alpha), and the calls given a Scalar that is kept alive. The safe spellings of the
+/// additions are in <see cref="ScalarSafeTensorOps"/>; <see cref="BaseConv"/> runs the batch norm's training forward
+/// and the LeakyReLU itself.
 /// </para>
 /// <para>
 /// Integer constants are integer Scalars and real ones double Scalars, exactly the types the implicit conversions
