@@ -96,7 +96,7 @@ internal static class TrainingRecipeFields
         Double("ema_ramp", "EMA decay ramp, in updates", r => r.EmaRamp, (r, v) => r with { EmaRamp = v }),
 
         IntPair("input_size", "[height, width] of training images", r => r.InputSize, (r, v) => r with { InputSize = v }),
-        Int("multiscale_range", "multiscale sizes (input/32 +- range)*32; 0: off", r => r.MultiscaleRange, (r, v) => r with { MultiscaleRange = v }),
+        Int("multiscale_range", "multiscale sizes (input/32 +- range)*32 unless random_size is set; 0 (and no random_size): off", r => r.MultiscaleRange, (r, v) => r with { MultiscaleRange = v }),
         NullableIntPair("random_size", "explicit multiscale range in units of 32 px (null: from multiscale_range)", r => r.RandomSize, (r, v) => r with { RandomSize = v }),
         Int("multiscale_interval", "iterations between multiscale redraws", r => r.MultiscaleInterval, (r, v) => r with { MultiscaleInterval = v }),
 
