@@ -14,13 +14,11 @@ public static class GradientClipping
         // pow(2), which square() is, with an explicit exponent: square() makes an implicit Scalar per gradient, which
         // can be finalized while libtorch reads it (see ModelEma.Update).
         using var two = 2.ToScalar();
-        double sum = 0;
-        foreach (var p in parameters)
-        {
-            if (p.grad is { } g)
-                sum += g.detach().to(ScalarType.Float64).pow(two).sum().item<double>();
-        }
-        return Math.Sqrt(sum);
+        // One host read for all gradients, not one per parameter (each item() waits for the value).
+        var squares = parameters.Where(p => p.grad is not null)
+            .Select(p => p.grad!.detach().to(ScalarType.Float64).pow(two).sum())
+            .ToArray();
+        return squares.Length == 0 ? 0 : Math.Sqrt(torch.stack(squares).sum().item<double>());
     }
 
     /// <summary>
