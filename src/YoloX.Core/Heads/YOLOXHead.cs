@@ -77,7 +77,8 @@ public sealed class YOLOXHead : nn.Module<Tensor[], Tensor>
     /// </summary>
     public void InitializeBiases(double priorProbability)
     {
-        var value = -Math.Log((1 - priorProbability) / priorProbability);
+        // An explicit Scalar kept alive by `using`: an implicit one could be finalized during fill_ (CachedScalars).
+        using var value = (-Math.Log((1 - priorProbability) / priorProbability)).ToScalar();
         using var noGrad = torch.no_grad();
         foreach (var conv in cls_preds.Concat(obj_preds))
         {

@@ -120,10 +120,13 @@ public sealed class BaseConv : nn.Module<Tensor, Tensor>
         }
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var scale = bn.weight! / torch.sqrt(bn.running_var! + bn.eps);
+        // Explicit Scalars (the eps, and Plus for the alpha of an addition): TorchSharp's implicit ones can be
+        // finalized during the native call (CachedScalars).
+        using var eps = bn.eps.ToScalar();
+        var scale = bn.weight! / torch.sqrt(bn.running_var!.Plus(eps));
         var weight = conv.weight * scale.reshape(-1, 1, 1, 1);
         var convBias = conv.bias ?? torch.zeros_like(bn.running_mean!);
-        var bias = bn.bias! + (convBias - bn.running_mean!) * scale;
+        var bias = bn.bias!.Plus((convBias - bn.running_mean!) * scale);
 
         var fused = nn.Conv2d(InChannels, OutChannels, KernelSize, stride: Stride, padding: (KernelSize - 1) / 2,
             groups: Groups, bias: true, device: conv.weight.device, dtype: conv.weight.dtype);

@@ -128,7 +128,9 @@ public static class PretrainedWeights
                 result[prefix + "bn.weight"] = torch.ones_like(value);
                 result[prefix + "bn.bias"] = value.detach().clone();
                 result[prefix + "bn.running_mean"] = torch.zeros_like(value);
-                result[prefix + "bn.running_var"] = torch.full_like(value, 1 - BaseConv.BatchNormEps);
+                // An explicit Scalar: an implicit one could be finalized during the native call (see CachedScalars).
+                using var variance = (1 - BaseConv.BatchNormEps).ToScalar();
+                result[prefix + "bn.running_var"] = torch.full_like(value, variance);
                 result[prefix + "bn.num_batches_tracked"] = torch.tensor(0L);
             }
         }

@@ -80,6 +80,23 @@ public sealed class ScalarLifetimeTests(ITestOutputHelper output)
         Assert.Equal((0, 0), (trainingLeft, evaluationLeft));
     }
 
+    [Theory]
+    [InlineData(YoloXPreset.Nano)]
+    [InlineData(YoloXPreset.Darknet53)]
+    public void Model_creation_and_batch_norm_fusion_leave_no_Scalar_to_the_finalizer(YoloXPreset preset)
+    {
+        using var counter = new ScalarFinalizationCounter();
+        output.WriteLine($"control: t.add(1.0) left {counter.SelfCheck()} Scalars to the finalizer");
+
+        using var model = YoloXModel.Create(preset, numClasses: 4); // the head's prior-probability biases
+        var creationLeft = counter.Settle();
+        model.Fuse(); // every BaseConv folds its batch norm (eps, bias)
+        var fusionLeft = counter.Settle();
+
+        Assert.True(model.IsFused);
+        Assert.Equal((0, 0), (creationLeft, fusionLeft));
+    }
+
     /// <summary>
     /// The race itself: the loss runs up to 500 times (at most 8 s) on small inputs while another thread collects and
     /// runs finalizers in a tight loop. Against the loss before the fix it failed in 5 of 10 runs on this busy 2-core

@@ -50,4 +50,18 @@ public sealed class TrainingStepScalarLifetimeTests(ITestOutputHelper output)
         Assert.Equal(2, ema.Updates);
         Assert.Equal(0, counter.Settle());
     }
+
+    [Fact]
+    public void Loading_the_official_onnx_weights_for_fine_tuning_leaves_no_Scalar_to_the_finalizer()
+    {
+        using var model = YoloXModel.Create(YoloXPreset.Nano, numClasses: 3);
+        using var counter = new ScalarFinalizationCounter();
+        output.WriteLine($"control: t.add(1.0) left {counter.SelfCheck()} Scalars to the finalizer");
+
+        // The folded ONNX weights are unfolded into conv + batch norm (running variance 1 − eps for every layer).
+        var report = PretrainedWeights.LoadInto(model, SharedAssets.Asset("weights/yolox_nano.onnx"));
+
+        Assert.NotEmpty(report.ShapeMismatches); // 80 → 3 classes: the cls_preds are skipped
+        Assert.Equal(0, counter.Settle());
+    }
 }
