@@ -6,10 +6,11 @@ namespace YoloX.Training.Engine;
 /// Keeps glibc's allocator from handing large blocks back to the kernel after every training step. libtorch allocates
 /// its activations and gradients with <c>malloc</c>; blocks served by their own mapping are unmapped when freed, so
 /// every step pays page faults and zeroing for tens of megabytes again. Measured on the 2-core build machine
-/// (docs/performance.md): the S b4@640 step went from ~4.0 s to ~1.7 s with the 32 MiB mmap threshold, and one
-/// BCCD epoch of the Nano recipe (sizes up to 640) from 88–97 s to 49–71 s once no block is mapped on its own, and to
-/// 47–53 s once the top pad keeps glibc from deleting emptied secondary heaps. The cost is that freed memory stays in the process (resident size stays at the training peak), which a training
-/// process reuses every step anyway.
+/// (docs/performance.md): the S b4@640 step went from ~4.0 s to ~1.7 s with the 32 MiB mmap threshold, and one BCCD
+/// epoch of the Nano recipe (sizes up to 640) from 76–97 s to a mean of 58 s once no block is mapped on its own, and of
+/// 50 s once the top pad keeps glibc from deleting emptied secondary heaps (seven interleaved runs each). The cost is
+/// that freed memory stays in the process (resident size stays at the training peak), which a training process reuses
+/// every step anyway.
 /// </summary>
 /// <remarks>
 /// Process-wide and idempotent. Only on Linux with glibc (<c>libc.so.6</c> exporting <c>mallopt</c>); elsewhere it
