@@ -9,8 +9,9 @@ namespace YoloX.Benchmarks;
 /// The training augmentation pipeline per image on one core, the counterpart of the official
 /// <c>data_aug_timing.py</c> (shared/reference): a synthetic COCO-format dataset of 64 JPEGs (quality 90, eight
 /// COCO-like sizes, 1–12 random boxes, 5 % crowd) read through <see cref="DatasetSampleSource"/> and the official
-/// <c>MosaicDetection</c> + <c>TrainTransform(120)</c> pipeline at 416, one sample per call on the calling thread,
-/// random indices. Configs as there: <c>nano_exp</c> (mosaic_prob 0.5, no MixUp, mosaic_scale 0.5–1.5),
+/// <c>MosaicDetection</c> + <c>TrainTransform(120)</c> pipeline at 416, one sample per call on the calling thread as
+/// the trainer's loader builds it (<see cref="TrainDataLoader.BuildBatch(int, int)"/> with batch 1: the pipeline, the
+/// float CHW copy the official <c>preproc</c> also makes, the loader's reuse of memory), a seeded random order. Configs as there: <c>nano_exp</c> (mosaic_prob 0.5, no MixUp, mosaic_scale 0.5–1.5),
 /// <c>default_exp_416</c> (mosaic 1.0, MixUp 1.0, mosaic_scale 0.1–2), <c>no_aug</c> (Mosaic closed: HSV, flip,
 /// letterbox), each with JPEG decoding in the loop or from the RAM cache. Images/s per core = 1 / mean time.
 /// </summary>
@@ -22,8 +23,7 @@ public class AugmentationBenchmarks
         [(480, 640), (640, 480), (427, 640), (640, 427), (375, 500), (500, 333), (480, 640), (426, 640)];
 
     private string _root = "";
-    private MosaicDetection _pipeline = null!;
-    private int[] _indices = [];
+    private TrainDataLoader _loader = null!;
     private int _call;
 
     /// <summary>The official timing script's configuration names.</summary>
@@ -40,23 +40,26 @@ public class AugmentationBenchmarks
         _root = Path.Combine(Path.GetTempPath(), "yolox-bench-synthcoco");
         var dataset = SyntheticCoco(_root);
         var options = Config == "default_exp_416" ? AugmentationOptions.Default with { InputSize = (416, 416) } : AugmentationOptions.Nano;
-        var samples = new DatasetSampleSource(dataset, options.InputSize, RamCache);
-        _pipeline = new MosaicDetection(options, samples);
-        var random = new Random(0);
-        _indices = [.. Enumerable.Range(0, 4096).Select(_ => random.Next(dataset.Images.Count))];
+        _loader = new TrainDataLoader(dataset, options, new TrainLoaderOptions { BatchSize = 1, Workers = 0, CacheImages = RamCache });
+        if (Config == "no_aug")
+            _loader.CloseMosaic();
         if (RamCache)
         {
-            for (var i = 0; i < samples.Count; i++)
-                samples.Load(i);
+            for (var b = 0; b < _loader.BatchesPerEpoch; b++)
+                _loader.BuildBatch(0, b).Dispose();
         }
     }
 
-    /// <summary>One training sample (the official <c>dataset[(mosaic, idx)]</c>).</summary>
+    /// <summary>The loader is only bookkeeping; nothing native to release.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _loader.Dispose();
+
+    /// <summary>One training sample (the official <c>dataset[(mosaic, idx)]</c>, which ends in float32 CHW too).</summary>
     [Benchmark]
-    public TrainSample Sample()
+    public void Sample()
     {
-        var n = _call++;
-        return _pipeline.Apply(_indices[n % _indices.Length], SeededRandomSource.ForSample(0, 0, n), Config != "no_aug");
+        var (epoch, batch) = Math.DivRem(_call++, _loader.BatchesPerEpoch);
+        _loader.BuildBatch(epoch + 1, batch).Dispose();
     }
 
     /// <summary>A dataset like the official script's <c>make_synth_coco</c> (not the same pixels: ours are made here).</summary>

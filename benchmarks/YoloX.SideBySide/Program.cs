@@ -32,6 +32,11 @@ if (kind == "decodecheck")
     DecodeCheck.Run(args[1]);
     return;
 }
+if (kind == "multiscale")
+{
+    MultiscaleProfile.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
 if (kind == "aug")
 {
     RunLoop(AugmentationCase(args), int.Parse(args[4], CultureInfo.InvariantCulture));
@@ -114,18 +119,21 @@ static Func<double> AugmentationCase(string[] args)
     var dataset = DatasetIO.Read(Path.Combine(root, "annotations", "instances_train2017.json"), DatasetFormat.Coco,
         new DatasetReadOptions { ImagesDirectory = Path.Combine(root, "train2017") });
     var options = config == "default_exp_416" ? AugmentationOptions.Default with { InputSize = (416, 416) } : AugmentationOptions.Nano;
-    var samples = new DatasetSampleSource(dataset, options.InputSize, args[2] == "1");
+    // One sample exactly as the trainer's loader builds it (pipeline, float CHW copy into the batch, the loader's
+    // reuse of memory), like the official MosaicDetection[(mosaic, idx)], whose preproc also ends in float32 CHW.
+    var loader = new TrainDataLoader(dataset, options, new TrainLoaderOptions { BatchSize = 1, Workers = 0, CacheImages = args[2] == "1" });
+    if (config == "no_aug")
+        loader.CloseMosaic();
+    var perEpoch = loader.BatchesPerEpoch;
     if (args[2] == "1")
-        for (var i = 0; i < samples.Count; i++)
-            samples.Load(i);
-    var pipeline = new MosaicDetection(options, samples);
-    var random = new Random(0);
+        for (var b = 0; b < perEpoch; b++)
+            loader.BuildBatch(0, b).Dispose();
     var call = 0;
     return () =>
     {
-        var index = random.Next(samples.Count);
+        var (epoch, batch) = Math.DivRem(call++, perEpoch);
         var watch = Stopwatch.StartNew();
-        pipeline.Apply(index, SeededRandomSource.ForSample(0, 0, call++), config != "no_aug");
+        loader.BuildBatch(epoch + 1, batch).Dispose();
         return watch.Elapsed.TotalMilliseconds;
     };
 }

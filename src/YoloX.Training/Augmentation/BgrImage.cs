@@ -6,6 +6,8 @@ namespace YoloX.Training.Augmentation;
 /// </summary>
 public sealed class BgrImage
 {
+    private byte[]? _data;
+
     /// <summary>Allocates a black image.</summary>
     public BgrImage(int width, int height)
         : this(width, height, new byte[CheckedLength(width, height)])
@@ -20,7 +22,7 @@ public sealed class BgrImage
             throw new ArgumentException($"A {width}×{height} BGR image needs {(long)width * height * 3} bytes, got {data.Length}.", nameof(data));
         Width = width;
         Height = height;
-        Data = data;
+        _data = data;
     }
 
     /// <summary>Width in pixels.</summary>
@@ -30,7 +32,9 @@ public sealed class BgrImage
     public int Height { get; }
 
     /// <summary>The pixels, <c>Height × Width × 3</c> bytes, B G R.</summary>
-    public byte[] Data { get; }
+    /// <exception cref="ObjectDisposedException">The pipeline has recycled this intermediate image.</exception>
+    public byte[] Data => _data ?? throw new ObjectDisposedException(nameof(BgrImage),
+        "This intermediate image was handed back to the augmentation pipeline's buffer pool.");
 
     /// <summary>Bytes per row (Width × 3).</summary>
     public int Stride => Width * 3;
@@ -41,14 +45,35 @@ public sealed class BgrImage
     /// <summary>An image of the given size with every byte set to <paramref name="value"/> (e.g. the official 114 pad).</summary>
     public static BgrImage Filled(int width, int height, byte value)
     {
-        var image = new BgrImage(width, height);
-        if (value != 0)
-            image.Data.AsSpan().Fill(value);
+        var image = Rent(width, height);
+        image.Data.AsSpan().Fill(value);
         return image;
     }
 
     /// <summary>A deep copy.</summary>
-    public BgrImage Clone() => new(Width, Height, (byte[])Data.Clone());
+    public BgrImage Clone()
+    {
+        var copy = Rent(Width, Height);
+        Data.AsSpan().CopyTo(copy.Data);
+        return copy;
+    }
+
+    /// <summary>
+    /// An image whose bytes are unspecified, backed by a buffer from <see cref="BufferPool{T}"/>: only for code
+    /// that writes every byte before anything reads it.
+    /// </summary>
+    internal static BgrImage Rent(int width, int height) =>
+        new(width, height, BufferPool<byte>.Rent(CheckedLength(width, height)));
+
+    /// <summary>
+    /// Hands the pixels back to <see cref="BufferPool{T}"/>. Only for intermediates the pipeline owns outright
+    /// (nothing else holds them); <see cref="Data"/> throws afterwards. A second call does nothing.
+    /// </summary>
+    internal void Recycle()
+    {
+        if (Interlocked.Exchange(ref _data, null) is { } data)
+            BufferPool<byte>.Return(data);
+    }
 
     /// <summary>
     /// Copies the <paramref name="width"/>×<paramref name="height"/> block at (<paramref name="srcX"/>,

@@ -37,8 +37,13 @@ public sealed record MixUp((double Low, double High) Scale) : IAugmentation
         var letterbox = BgrImage.Filled(inputW, inputH, 114);
         var ratio = Math.Min((double)inputH / partner.Image.Height, (double)inputW / partner.Image.Width);
         var (rw, rh) = ((int)(partner.Image.Width * ratio), (int)(partner.Image.Height * ratio));
-        OpenCvResize.Linear(partner.Image, rw, rh).CopyBlockTo(letterbox, 0, 0, 0, 0, rw, rh);
+        var fitted = rw == partner.Image.Width && rh == partner.Image.Height ? partner.Image : OpenCvResize.Linear(partner.Image, rw, rh);
+        fitted.CopyBlockTo(letterbox, 0, 0, 0, 0, rw, rh);
+        if (!ReferenceEquals(fitted, partner.Image))
+            fitted.Recycle();
+        partner.Image.Recycle(); // Load hands out a copy the caller owns
         var jittered = OpenCvResize.Linear(letterbox, (int)(inputW * jitter), (int)(inputH * jitter));
+        letterbox.Recycle();
         ratio *= jitter;
         if (flip)
             HorizontalFlip.MirrorInPlace(jittered);
@@ -50,6 +55,7 @@ public sealed record MixUp((double Low, double High) Scale) : IAugmentation
         var yOffset = paddedH > targetH ? random.RandInt(0, paddedH - targetH - 1) : 0;
         var xOffset = paddedW > targetW ? random.RandInt(0, paddedW - targetW - 1) : 0;
         Blend(sample.Image, jittered, xOffset, yOffset);
+        jittered.Recycle();
 
         var boxes = new LabeledBox[sample.Boxes.Length + partner.Boxes.Length];
         sample.Boxes.CopyTo(boxes, 0);

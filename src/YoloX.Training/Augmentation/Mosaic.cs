@@ -33,10 +33,15 @@ public sealed class Mosaic : IAugmentation
             var source = tile == 0 ? sample : samples.Load(others[tile - 1]);
             var (h0, w0) = (source.Image.Height, source.Image.Width);
             var scale = Math.Min((double)inputH / h0, (double)inputW / w0);
-            var image = OpenCvResize.Linear(source.Image, (int)(w0 * scale), (int)(h0 * scale));
-            var (w, h) = (image.Width, image.Height);
+            var (w, h) = ((int)(w0 * scale), (int)(h0 * scale));
+            // OpenCV's resize to the same size (the usual case: Load has fitted the image already) is a copy.
+            var image = w == w0 && h == h0 ? source.Image : OpenCvResize.Linear(source.Image, w, h);
             var (lx1, ly1, lx2, ly2, sx1, sy1) = Placement(tile, xc, yc, w, h, inputH, inputW);
             image.CopyBlockTo(canvas, sx1, sy1, lx1, ly1, lx2 - lx1, ly2 - ly1);
+            if (!ReferenceEquals(image, source.Image))
+                image.Recycle();
+            if (tile > 0)
+                source.Image.Recycle(); // Load hands out a copy the caller owns; tile 0 is the caller's
             var (padW, padH) = (lx1 - sx1, ly1 - sy1);
             foreach (var b in source.Boxes)
             {

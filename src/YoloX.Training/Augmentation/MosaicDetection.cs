@@ -55,8 +55,8 @@ public sealed class MosaicDetection
         var sample = _samples.Load(index);
         if (mosaicEnabled && random.NextDouble() < _options.MosaicProb)
         {
-            sample = Mosaic.Instance.Apply(sample, context);
-            sample = _affine.Apply(sample, context);
+            sample = Replace(sample, Mosaic.Instance.Apply(sample, context));
+            sample = Replace(sample, _affine.Apply(sample, context));
             if (_betaMixUp is not null)
             {
                 if (_options.EnableMixup && random.NextDouble() < _options.MixupProb)
@@ -69,6 +69,19 @@ public sealed class MosaicDetection
         }
         foreach (var step in _extra)
             sample = step.Apply(sample, context);
-        return _transform.Apply(sample, context);
+        var result = _transform.Apply(sample, context);
+        // A user step may keep a reference to its input, but what the last step returned is the pipeline's.
+        if (!ReferenceEquals(result.Image, sample.Image))
+            sample.Image.Recycle();
+        return result;
+    }
+
+    // The pipeline's own steps (Mosaic, affine) leave their input behind when they return a new image; it is ours
+    // (loaded for this sample or made by the step before), so its buffer goes back to the pool.
+    private static LabeledImage Replace(LabeledImage input, LabeledImage output)
+    {
+        if (!ReferenceEquals(output.Image, input.Image))
+            input.Image.Recycle();
+        return output;
     }
 }

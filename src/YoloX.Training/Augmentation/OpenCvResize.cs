@@ -46,7 +46,7 @@ public static class OpenCvResize
 
     private static BgrImage HalveArea(BgrImage source, int width, int height)
     {
-        var result = new BgrImage(width, height);
+        var result = BgrImage.Rent(width, height);
         var src = source.Data;
         var dst = result.Data;
         var stride = source.Stride;
@@ -70,7 +70,7 @@ public static class OpenCvResize
     private static BgrImage Bilinear(BgrImage source, int width, int height, double scaleX, double scaleY)
     {
         var (xOffset0, xOffset1, alpha0, alpha1) = HorizontalTaps(source.Width, width, scaleX);
-        var result = new BgrImage(width, height);
+        var result = BgrImage.Rent(width, height);
         var rowValues = width * 3;
         var bufferA = new int[rowValues];
         var bufferB = new int[rowValues];

@@ -34,7 +34,7 @@ public static class OpenCvWarpAffine
             adelta[x] = RoundToInt(inv[0] * x * 1024);
             bdelta[x] = RoundToInt(inv[3] * x * 1024);
         }
-        var result = new BgrImage(width, height);
+        var result = BgrImage.Rent(width, height);
         var src = source.Data;
         var (w, h, stride) = (source.Width, source.Height, source.Stride);
         const int roundDelta = 1024 / TableSize / 2;

@@ -87,7 +87,13 @@ public sealed record TrainTransform(
             return image;
         var canvas = BgrImage.Filled(inputSize.Width, inputSize.Height, 114);
         if (w > 0 && h > 0)
-            OpenCvResize.Linear(image, w, h).CopyBlockTo(canvas, 0, 0, 0, 0, w, h);
+        {
+            // OpenCV's resize to the same size is a copy: paste the image itself.
+            var resized = w == image.Width && h == image.Height ? image : OpenCvResize.Linear(image, w, h);
+            resized.CopyBlockTo(canvas, 0, 0, 0, 0, w, h);
+            if (!ReferenceEquals(resized, image))
+                resized.Recycle();
+        }
         return canvas;
     }
 

@@ -124,7 +124,7 @@ public sealed class DatasetSampleSource : IDetectionSampleSource
         ArgumentNullException.ThrowIfNull(bitmap);
         if (bitmap.ColorType != SKColorType.Bgra8888)
             throw new ArgumentException("Expected an 8-bit BGRA bitmap.", nameof(bitmap));
-        var image = new BgrImage(bitmap.Width, bitmap.Height);
+        var image = BgrImage.Rent(bitmap.Width, bitmap.Height);
         var src = bitmap.GetPixelSpan();
         var rowBytes = bitmap.RowBytes;
         for (var y = 0; y < image.Height; y++)
@@ -156,7 +156,12 @@ public sealed class DatasetSampleSource : IDetectionSampleSource
         var entry = _dataset.Images[index];
         var image = Decode(entry.FilePath);
         var r = Math.Min((double)InputSize.Height / image.Height, (double)InputSize.Width / image.Width);
-        return OpenCvResize.Linear(image, (int)(image.Width * r), (int)(image.Height * r));
+        var (width, height) = ((int)(image.Width * r), (int)(image.Height * r));
+        if (width == image.Width && height == image.Height)
+            return image; // OpenCV's resize to the same size is a copy
+        var resized = OpenCvResize.Linear(image, width, height);
+        image.Recycle();
+        return resized;
     }
 
     private static LabeledBox[] CleanBoxes(DetectionDataset dataset, int index, (int Height, int Width) inputSize)

@@ -116,8 +116,9 @@ public sealed class TrainDataLoader : ITrainDataSource
         var (h, w) = InputSize;
         var n = _options.BatchSize;
         var maxLabels = Augmentation.MaxLabels;
-        var images = new float[(long)n * 3 * h * w];
-        var targets = new float[(long)n * maxLabels * 5];
+        // Both are overwritten whole below: every image's CHW block and every image's padded label rows.
+        var images = BufferPool<float>.Rent(checked(n * 3 * h * w));
+        var targets = BufferPool<float>.Rent(checked(n * maxLabels * 5));
         var indices = new int[n];
         var first = _sampler.FirstPosition(batch);
         for (var i = 0; i < n; i++)
@@ -128,9 +129,12 @@ public sealed class TrainDataLoader : ITrainDataSource
             var random = SeededRandomSource.ForSample(_options.Seed, plan.Epoch, position);
             var sample = _pipeline.Apply(index, random, plan.Mosaic);
             ImageLayout.ToChwFloat(sample.Image, images.AsSpan(i * 3 * h * w, 3 * h * w));
-            sample.Labels.AsSpan().CopyTo(targets.AsSpan(i * maxLabels * 5, maxLabels * 5));
+            sample.Image.Recycle();
+            var rows = targets.AsSpan(i * maxLabels * 5, maxLabels * 5);
+            sample.Labels.AsSpan().CopyTo(rows);
+            rows[sample.Labels.Length..].Clear();
         }
-        return new TrainBatch(images, targets, n, h, w, maxLabels, indices);
+        return new TrainBatch(images, targets, n, h, w, maxLabels, indices, pooled: true);
     }
 
     private sealed record EpochPlan(int Epoch, int[] Permutation, bool Mosaic);

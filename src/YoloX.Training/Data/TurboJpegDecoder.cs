@@ -54,13 +54,18 @@ public static unsafe class TurboJpegDecoder
                     width <= 0 || height <= 0 || (long)width * height > maxPixels || colorspace >= ColorspaceCmyk ||
                     (long)width * height * 3 > Array.MaxLength)
                     return null;
-                var image = new BgrImage(width, height);
+                var image = BgrImage.Rent(width, height);
+                int status;
                 fixed (byte* destination = image.Data)
                 {
-                    // Non-zero also on a warning (e.g. premature end of data): leave those files to SkiaSharp.
-                    return native.Decompress2(handle, source, new CULong((nuint)encoded.Length), destination, width, width * 3,
-                        height, PixelFormatBgr, 0) == 0 ? image : null;
+                    status = native.Decompress2(handle, source, new CULong((nuint)encoded.Length), destination, width, width * 3,
+                        height, PixelFormatBgr, 0);
                 }
+                // Non-zero also on a warning (e.g. premature end of data): leave those files to SkiaSharp.
+                if (status == 0)
+                    return image;
+                image.Recycle();
+                return null;
             }
         }
         finally

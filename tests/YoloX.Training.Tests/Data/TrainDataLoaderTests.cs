@@ -247,4 +247,82 @@ public sealed class TrainDataLoaderTests
             return sample;
         }
     }
+
+    [Fact]
+    public void Disposed_batches_lend_their_arrays_to_later_batches_without_changing_a_value()
+    {
+        // The loader's batches and the pipeline's intermediate images come from a pool of reused arrays, so every
+        // value must be written afresh: a plain batch built right after a Mosaic batch was handed back (full label
+        // rows, other pixels) must equal the same plain batch built before.
+        var dataset = Coco128(8);
+        var options = new TrainLoaderOptions { BatchSize = 4, Seed = 3, Workers = 0 };
+        using var mosaic = new TrainDataLoader(dataset, Small, options);
+        using var plain = new TrainDataLoader(dataset, Small, options);
+        plain.CloseMosaic();
+        var expected = new List<(float[] Images, float[] Targets)>();
+        for (var b = 0; b < 2; b++)
+        {
+            var batch = plain.BuildBatch(0, b);
+            expected.Add((batch.Images.ToArray(), batch.Targets.ToArray()));
+        }
+        for (var round = 0; round < 3; round++)
+        {
+            for (var b = 0; b < 2; b++)
+            {
+                mosaic.BuildBatch(round, b).Dispose();
+                using var batch = plain.BuildBatch(0, b);
+                Assert.True(expected[b].Images.AsSpan().SequenceEqual(batch.Images), $"round {round} batch {b}: images differ");
+                Assert.True(expected[b].Targets.AsSpan().SequenceEqual(batch.Targets), $"round {round} batch {b}: targets differ");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_disposed_batch_refuses_its_arrays_and_a_users_own_batch_arrays_are_never_reused()
+    {
+        var dataset = Coco128(4);
+        using var loader = new TrainDataLoader(dataset, Small, new TrainLoaderOptions { BatchSize = 4, Workers = 0 });
+        var shape = loader.BuildBatch(0, 0);
+        var (imagesLength, targetsLength) = (shape.Images.Length, shape.Targets.Length);
+        shape.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => shape.Images);
+        Assert.Throws<ObjectDisposedException>(() => shape.Targets);
+
+        // A batch the user built around their own arrays: disposing it must not hand those arrays to the loader.
+        var images = Enumerable.Repeat(-7f, imagesLength).ToArray();
+        var targets = Enumerable.Repeat(-7f, targetsLength).ToArray();
+        new TrainBatch(images, targets, 4, 128, 128, targetsLength / 20, [0, 1, 2, 3]).Dispose();
+        for (var b = 0; b < 3; b++)
+            loader.BuildBatch(1, 0).Dispose();
+        Assert.All(images, v => Assert.Equal(-7f, v));
+        Assert.All(targets, v => Assert.Equal(-7f, v));
+    }
+
+    [Fact]
+    public void An_image_a_user_step_was_given_stays_intact_after_the_pipeline_is_done_with_the_sample()
+    {
+        // The pipeline recycles its own intermediates, never the input of a user's step (the user may keep it).
+        var dataset = Coco128(4);
+        var keeper = new KeepAndCopy();
+        using var loader = new TrainDataLoader(dataset, Small, new TrainLoaderOptions { BatchSize = 4, Workers = 0 }, null, [keeper]);
+        loader.BuildBatch(0, 0).Dispose();
+        var kept = keeper.Kept.ToArray();
+        var snapshots = kept.Select(k => k.Image.Data.ToArray()).ToArray();
+        for (var b = 0; b < 3; b++)
+            loader.BuildBatch(1, 0).Dispose();
+        for (var i = 0; i < kept.Length; i++)
+            Assert.True(snapshots[i].AsSpan().SequenceEqual(kept[i].Image.Data), $"kept image {i} changed");
+    }
+
+    private sealed class KeepAndCopy : IAugmentation
+    {
+        public readonly System.Collections.Concurrent.ConcurrentQueue<LabeledImage> Kept = new();
+
+        public LabeledImage Apply(LabeledImage sample, AugmentationContext context)
+        {
+            if (Kept.Count < 4)
+                Kept.Enqueue(sample);
+            return new LabeledImage(sample.Image.Clone(), sample.Boxes);
+        }
+    }
 }
