@@ -30,7 +30,7 @@ internal static class MultiscaleProfile
         {
             var size = 32 * random.Next(10, 21);
             using var images = torch.rand([8, 3, size, size], generator: new torch.Generator((ulong)b)) * 255;
-            using var targets = Targets(size);
+            using var targets = SyntheticTargets.Create(8, size, seed: size);
             for (var i = 0; i < perBlock; i++)
             {
                 var watch = Stopwatch.StartNew();
@@ -48,24 +48,5 @@ internal static class MultiscaleProfile
         foreach (var size in first.Keys.Order())
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"size {size}: first n={first[size].Count} mean {first[size].Average():F0} ms, others mean {(rest.TryGetValue(size, out var r) ? r.Average() : double.NaN):F0} ms"));
-    }
-
-    private static Tensor Targets(int size)
-    {
-        var rows = new float[8 * 120 * 5];
-        var random = new Random(size);
-        for (var b = 0; b < 8; b++)
-            for (var j = 0; j < 8; j++)
-            {
-                var w = (float)(random.NextDouble() * size * 0.45 + 8);
-                var h = (float)(random.NextDouble() * size * 0.45 + 8);
-                var o = (b * 120 + j) * 5;
-                rows[o] = random.Next(3);
-                rows[o + 1] = (float)(random.NextDouble() * (size - w) + w / 2);
-                rows[o + 2] = (float)(random.NextDouble() * (size - h) + h / 2);
-                rows[o + 3] = w;
-                rows[o + 4] = h;
-            }
-        return torch.tensor(rows, [8, 120, 5]);
     }
 }

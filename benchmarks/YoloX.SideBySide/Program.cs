@@ -78,7 +78,7 @@ else
     var ema = new ModelEma(model, 0.9998);
     var trainingStep = new TrainingStep(model, optimizer);
     var images = torch.rand([batch, 3, size, size], generator: new torch.Generator(1)) * 255;
-    var targets = SyntheticTargets(batch, size);
+    var targets = SyntheticTargets.Create(batch, size, seed: 0);
     var lr = 0.01 / 64 * batch;
     step = () =>
     {
@@ -136,25 +136,4 @@ static Func<double> AugmentationCase(string[] args)
         loader.BuildBatch(epoch + 1, batch).Dispose();
         return watch.Elapsed.TotalMilliseconds;
     };
-}
-
-// The official timings.py synth_targets: 8 boxes per image, sides 8 px to 0.45·size + 8, fully inside, 80 classes,
-// padded to 120 rows (same distribution, our own seeded draws).
-static Tensor SyntheticTargets(int batch, int size)
-{
-    var random = new Random(0);
-    var rows = new float[batch * 120 * 5];
-    for (var b = 0; b < batch; b++)
-        for (var j = 0; j < 8; j++)
-        {
-            var w = (float)(random.NextDouble() * size * 0.45 + 8);
-            var h = (float)(random.NextDouble() * size * 0.45 + 8);
-            var o = (b * 120 + j) * 5;
-            rows[o] = random.Next(80);
-            rows[o + 1] = (float)(random.NextDouble() * (size - w) + w / 2);
-            rows[o + 2] = (float)(random.NextDouble() * (size - h) + h / 2);
-            rows[o + 3] = w;
-            rows[o + 4] = h;
-        }
-    return torch.tensor(rows, [batch, 120, 5]);
 }

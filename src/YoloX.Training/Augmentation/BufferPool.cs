@@ -25,7 +25,7 @@ internal static class BufferPool<T>
     /// <summary>Most bytes kept in all for this element type.</summary>
     public const long MaxTotalBytes = 256L << 20;
 
-    private static readonly ConcurrentDictionary<int, ConcurrentBag<T[]>> Buckets = new();
+    private static readonly ConcurrentDictionary<int, Bucket> Buckets = new();
     private static long _totalBytes;
 
     /// <summary>Bytes held right now.</summary>
@@ -45,16 +45,15 @@ internal static class BufferPool<T>
     /// <summary>Keeps <paramref name="array"/> for a later <see cref="Rent"/>; the caller must not touch it again.</summary>
     public static void Return(T[] array)
     {
-        var bucket = Buckets.GetOrAdd(array.Length, static _ => []);
-        if (bucket.Count >= MaxPerLength)
-            return;
+        var bucket = Buckets.GetOrAdd(array.Length, static _ => new Bucket());
         if (Interlocked.Add(ref _totalBytes, Bytes(array)) > MaxTotalBytes)
         {
             Interlocked.Add(ref _totalBytes, -Bytes(array));
             Clear();
             return;
         }
-        bucket.Add(array);
+        if (!bucket.TryAdd(array))
+            Interlocked.Add(ref _totalBytes, -Bytes(array));
     }
 
     /// <summary>Drops every pooled array (the garbage collector reclaims them).</summary>
@@ -68,4 +67,31 @@ internal static class BufferPool<T>
     }
 
     private static long Bytes(T[] array) => (long)array.Length * Unsafe.SizeOf<T>();
+
+    // ConcurrentBag keeps a list per thread (a worker mostly gets back its own arrays, still in its cache); its Count
+    // locks every list, so the bound is kept in a counter of our own.
+    private sealed class Bucket
+    {
+        private readonly ConcurrentBag<T[]> _arrays = [];
+        private int _count;
+
+        public bool TryTake(out T[] array)
+        {
+            if (!_arrays.TryTake(out array!))
+                return false;
+            Interlocked.Decrement(ref _count);
+            return true;
+        }
+
+        public bool TryAdd(T[] array)
+        {
+            if (Interlocked.Increment(ref _count) > MaxPerLength)
+            {
+                Interlocked.Decrement(ref _count);
+                return false;
+            }
+            _arrays.Add(array);
+            return true;
+        }
+    }
 }

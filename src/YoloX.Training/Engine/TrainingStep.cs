@@ -51,8 +51,8 @@ public sealed class TrainingStep
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = torch.NewDisposeScope();
         var device = parameters.Length > 0 ? parameters[0].device : torch.CPU;
-        var images = torch.tensor(batch.Images, [batch.BatchSize, 3, batch.Height, batch.Width]).to(device);
-        var targets = torch.tensor(batch.Targets, [batch.BatchSize, batch.MaxLabels, 5]).to(device);
+        var images = HostTensors.FromFloats(batch.Images, [batch.BatchSize, 3, batch.Height, batch.Width]).to(device);
+        var targets = HostTensors.FromFloats(batch.Targets, [batch.BatchSize, batch.MaxLabels, 5]).to(device);
         return Run(images, targets, learningRate);
     }
 

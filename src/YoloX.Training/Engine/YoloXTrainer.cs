@@ -281,20 +281,10 @@ public sealed class YoloXTrainer : IDisposable
     private TrainingStepResult Step(TrainBatch batch, double lr, bool useL1)
     {
         using var scope = torch.NewDisposeScope();
-        var images = HostTensor(batch.Images, [batch.BatchSize, 3, batch.Height, batch.Width]).to(device);
-        var targets = HostTensor(batch.Targets, [batch.BatchSize, batch.MaxLabels, 5]).to(device);
+        var images = HostTensors.FromFloats(batch.Images, [batch.BatchSize, 3, batch.Height, batch.Width]).to(device);
+        var targets = HostTensors.FromFloats(batch.Targets, [batch.BatchSize, batch.MaxLabels, 5]).to(device);
         (images, targets) = Resize(images, targets, Progress.InputHeight, Progress.InputWidth);
         return Optimizer.Step(images, targets, lr, useL1);
-    }
-
-    // torch.tensor(float[]) clones the array on the managed heap first (a fresh large-object array per batch); an
-    // empty libtorch tensor comes from the tuned native heap, so the batch is copied once, into reused memory.
-    private static Tensor HostTensor(float[] values, long[] shape)
-    {
-        var tensor = torch.empty(shape, ScalarType.Float32);
-        using var accessor = tensor.data<float>();
-        accessor.CopyFrom(values);
-        return tensor;
     }
 
     /// <summary>The official <c>preprocess</c>: bilinear resize of the batch to the multiscale size, boxes scaled along.</summary>
