@@ -29,7 +29,9 @@ internal static class MultiscaleProfile
         for (var b = 0; b < blocks; b++)
         {
             var size = 32 * random.Next(10, 21);
-            using var images = torch.rand([8, 3, size, size], generator: new torch.Generator((ulong)b)) * 255;
+            using var generator = new torch.Generator((ulong)b);
+            using var noise = torch.rand([8, 3, size, size], generator: generator);
+            using var images = noise * 255;
             using var targets = SyntheticTargets.Create(8, size, seed: size);
             for (var i = 0; i < perBlock; i++)
             {

@@ -263,6 +263,9 @@ public sealed class TrainDataLoaderTests
         for (var b = 0; b < 2; b++)
         {
             var batch = plain.BuildBatch(0, b);
+            // SequenceEqual treats NaN as equal to NaN: the reference itself must be finite for the comparison to mean anything.
+            Assert.All(batch.Images, v => Assert.True(float.IsFinite(v)));
+            Assert.All(batch.Targets, v => Assert.True(float.IsFinite(v)));
             expected.Add((batch.Images.ToArray(), batch.Targets.ToArray()));
         }
         for (var round = 0; round < 3; round++)
