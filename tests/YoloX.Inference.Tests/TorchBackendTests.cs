@@ -85,6 +85,32 @@ public sealed class TorchBackendTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_official_pth_of_three_classes_builds_a_three_class_detector_and_class_names_must_match_it()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"yolox-3cls-{Guid.NewGuid():N}.pth");
+        try
+        {
+            FewerClassCheckpoint.Write(SharedAssets.Golden("yolox_nano_seed0_bncal.pth"), path, 3);
+            using (var detector = YoloXBuilder.Create().WithModel(YoloXPreset.Nano).WithWeights(path).UseTorch().BuildDetector())
+            {
+                Assert.Equal(3, detector.Model.ClassCount);
+            }
+            using (var named = YoloXBuilder.Create().WithModel(YoloXPreset.Nano).WithWeights(path)
+                .WithClassNames(["Platelets", "RBC", "WBC"]).UseTorch().BuildDetector())
+            {
+                Assert.Equal(3, named.Model.ClassCount);
+            }
+            var e = Assert.Throws<InvalidModelException>(() => YoloXBuilder.Create().WithModel(YoloXPreset.Nano).WithWeights(path)
+                .WithClassNames(["a", "b"]).UseTorch().BuildDetector());
+            Assert.Contains("cls_preds", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Pth_checkpoint_without_a_preset_is_rejected_with_a_clear_message()
     {
         var e = Assert.ThrowsAny<Exception>(() => YoloXBuilder.Create()

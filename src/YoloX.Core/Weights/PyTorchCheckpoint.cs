@@ -67,25 +67,73 @@ public static class PyTorchCheckpoint
         var state = ReadStateDict(path);
         try
         {
-            var report = StateDict.Compare(model, state);
-            var loaded = state.Count - report.Unexpected.Count - report.ShapeMismatches.Count;
-            if ((report.ShapeMismatches.Count > 0 || report.Missing.Count > 0) && !skipMismatchedShapes)
-            {
-                throw new WeightsMismatchException($"{path}: the weights do not fit the model: {report}", report);
-            }
-            if (loaded == 0)
-            {
-                throw new WeightsMismatchException($"{path}: no tensor of the checkpoint matches the model's keys: {report}", report);
-            }
-            StateDict.Load(model, state, strict: false);
-            return report;
+            return Apply(model, state, path, skipMismatchedShapes);
         }
         finally
         {
-            foreach (var t in state.Values)
+            DisposeAll(state);
+        }
+    }
+
+    /// <summary>
+    /// Builds <paramref name="preset"/>'s model and loads an official checkpoint into it, with the class count of the
+    /// checkpoint's classification head unless <paramref name="numClasses"/> is given: a checkpoint the official
+    /// trainer fine-tuned on other classes says how many only by that tensor's shape. The caller owns the model.
+    /// </summary>
+    /// <exception cref="WeightsFormatException">The file is not a readable PyTorch zip checkpoint.</exception>
+    /// <exception cref="WeightsMismatchException">
+    /// The checkpoint does not fit the preset (another scale), or not <paramref name="numClasses"/> classes.
+    /// </exception>
+    public static YoloXModel LoadModel(string path, YoloXPreset preset, int? numClasses = null)
+    {
+        var state = ReadStateDict(path);
+        try
+        {
+            var model = YoloXModel.Create(preset, numClasses ?? ClassCount(state) ?? 80); // 80: COCO's, as the official exps
+            try
             {
-                t.Dispose();
+                Apply(model, state, path, skipMismatchedShapes: false);
+                return model;
             }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            DisposeAll(state);
+        }
+    }
+
+    /// <summary>The output channels of the first classification convolution, when the state dict has one.</summary>
+    private static int? ClassCount(Dictionary<string, Tensor> state) =>
+        state.TryGetValue("head.cls_preds.0.weight", out var weight) && weight.dim() == 4 && weight.shape[0] > 0
+            ? (int)weight.shape[0]
+            : null;
+
+    private static LoadReport Apply(YoloXModel model, Dictionary<string, Tensor> state, string path, bool skipMismatchedShapes)
+    {
+        var report = StateDict.Compare(model, state);
+        var loaded = state.Count - report.Unexpected.Count - report.ShapeMismatches.Count;
+        if ((report.ShapeMismatches.Count > 0 || report.Missing.Count > 0) && !skipMismatchedShapes)
+        {
+            throw new WeightsMismatchException($"{path}: the weights do not fit the model: {report}", report);
+        }
+        if (loaded == 0)
+        {
+            throw new WeightsMismatchException($"{path}: no tensor of the checkpoint matches the model's keys: {report}", report);
+        }
+        StateDict.Load(model, state, strict: false);
+        return report;
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor> state)
+    {
+        foreach (var t in state.Values)
+        {
+            t.Dispose();
         }
     }
 

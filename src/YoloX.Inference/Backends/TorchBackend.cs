@@ -62,7 +62,9 @@ public sealed class TorchBackend : IInferenceBackend
     /// <param name="preset">The model scale (required for <c>.pth</c> files; checked against the others).</param>
     /// <param name="device">The Torch device: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</param>
     /// <param name="inputSize">Input (width, height); default the model's.</param>
-    /// <param name="numClasses">The class count, when it is not the file's (or COCO's 80 for <c>.pth</c>).</param>
+    /// <param name="numClasses">
+    /// The class count, when it is not the file's (a <c>.pth</c> says it by its classification head's shape).
+    /// </param>
     /// <param name="threads">
     /// libtorch's intra-op CPU threads. This is a process-wide libtorch setting: it applies to every Torch model in
     /// the process from now on. Default: libtorch's (one per core).
@@ -176,17 +178,7 @@ public sealed class TorchBackend : IInferenceBackend
                 {
                     throw new InvalidModelException(path, "an official PyTorch checkpoint does not say which model it is; choose the preset (WithModel / --model).");
                 }
-                var model = YoloXModel.Create(preset.Value, numClasses ?? 80);
-                try
-                {
-                    PyTorchCheckpoint.Load(model, path);
-                    return (model, null);
-                }
-                catch
-                {
-                    model.Dispose();
-                    throw;
-                }
+                return (PyTorchCheckpoint.LoadModel(path, preset.Value, numClasses), null);
             }
             var (loaded, metadata) = YoloXCheckpoint.Load(path);
             if (preset is { } expected && metadata.Config.Preset is { } actual && expected != actual)

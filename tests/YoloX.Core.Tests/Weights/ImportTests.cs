@@ -45,6 +45,42 @@ public class ImportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_official_checkpoint_of_three_classes_loads_as_a_three_class_model_with_the_same_outputs()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"yolox-3cls-{Guid.NewGuid():N}.pth");
+        try
+        {
+            FewerClassCheckpoint.Write(SharedAssets.Golden("yolox_nano_seed0_bncal.pth"), path, 3);
+            using var scope = torch.NewDisposeScope();
+            using var three = PyTorchCheckpoint.LoadModel(path, YoloXPreset.Nano);
+            using var full = PyTorchCheckpoint.LoadModel(SharedAssets.Golden("yolox_nano_seed0_bncal.pth"), YoloXPreset.Nano);
+            Assert.Equal(3, three.Config.NumClasses);
+            Assert.Equal(80, full.Config.NumClasses);
+            three.eval();
+            full.eval();
+            using var noGrad = torch.no_grad();
+            var a = three.call(GoldenNano.Images);
+            var b = full.call(GoldenNano.Images).narrow(-1, 0, 8); // boxes, objectness, the first three classes
+            Assert.Equal(b.shape, a.shape);
+            var diff = (a - b).abs().max().item<float>();
+            Assert.True(diff <= 1e-5f, $"max |3-class − 80-class| = {diff}"); // NaN fails too
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void An_official_checkpoint_asked_for_a_class_count_its_head_does_not_have_is_rejected_naming_the_head()
+    {
+        var e = Assert.Throws<WeightsMismatchException>(() =>
+            PyTorchCheckpoint.LoadModel(SharedAssets.Golden("yolox_nano_seed0_bncal.pth"), YoloXPreset.Nano, numClasses: 3));
+        Assert.Contains("cls_preds", e.Message);
+        Assert.Contains("yolox_nano_seed0_bncal.pth", e.Message);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_pth_checkpoint_gives_a_format_error()
     {
         using var model = YoloXModel.Create(YoloXPreset.Nano);
