@@ -51,7 +51,7 @@ public sealed class SPPBottleneck : nn.Module<Tensor, Tensor>
     /// <summary>
     /// The pools of a cascade (<see cref="CascadeOf"/>), each over the last one's output. A stride-1 max pool of size b
     /// over one of size a is a pool of size a + b − 1 (the maximum is exact and the −∞ padding never wins), so 5, 9
-    /// and 13 run as three pools of 5: the same values for less than half the work (YOLOv5's SPPF). The official
+    /// and 13 run as three pools of 5: the same values for about a quarter of the comparisons (YOLOv5's SPPF). The official
     /// block pools its input three times.
     /// </summary>
     internal static IEnumerable<Tensor> CascadedPools(Tensor x, IReadOnlyList<long> steps)
