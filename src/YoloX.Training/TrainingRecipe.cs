@@ -1,4 +1,5 @@
 using YoloX.Core;
+using YoloX.Training.Augmentation;
 
 namespace YoloX.Training;
 
@@ -146,6 +147,12 @@ public sealed record TrainingRecipe
     /// 0.5 blend.
     /// </summary>
     public (double A, double B)? MixupBeta { get; init; }
+
+    /// <summary>
+    /// [<c>affine_style</c>] The random affine after the Mosaic: <c>official</c> (YOLOX's <c>random_affine</c>) or
+    /// <c>perspective</c> (MindYOLO's YOLOv5 <c>random_perspective</c>: centred, with its box filter).
+    /// </summary>
+    public AffineStyle AffineStyle { get; init; } = AffineStyle.Official;
 
     // ---------------- data loading ----------------
 

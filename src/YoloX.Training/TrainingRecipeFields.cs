@@ -1,5 +1,6 @@
 using System.Globalization;
 using YoloX.Core;
+using YoloX.Training.Augmentation;
 
 namespace YoloX.Training;
 
@@ -65,6 +66,11 @@ internal static class TrainingRecipeFields
         (LearningRateScheduler.Constant, "constant"),
     ];
 
+    private static readonly (AffineStyle Value, string Name)[] AffineStyleNames =
+    [
+        (AffineStyle.Official, "official"), (AffineStyle.Perspective, "perspective"),
+    ];
+
     private static readonly (HsvGainMode Value, string Name)[] HsvModeNames =
     [
         (HsvGainMode.OpenCvUnits, "opencv"), (HsvGainMode.Fractional, "fractional"),
@@ -113,6 +119,7 @@ internal static class TrainingRecipeFields
         DoublePair("mosaic_scale", "scale range of the mosaic's random affine", r => r.MosaicScale, (r, v) => r with { MosaicScale = v }),
         DoublePair("mixup_scale", "scale jitter of the mixup image", r => r.MixupScale, (r, v) => r with { MixupScale = v }),
         NullableDoublePair("mixup_beta", "blend ratio ~ Beta(a, b) (null: the official fixed 0.5)", r => r.MixupBeta, (r, v) => r with { MixupBeta = v }),
+        Enum("affine_style", "official (YOLOX random_affine) or perspective (MindYOLO/YOLOv5 random_perspective, centred, drops degenerate boxes)", r => r.AffineStyle, (r, v) => r with { AffineStyle = v }, AffineStyleNames),
 
         Int("data_num_workers", "loader worker threads", r => r.DataNumWorkers, (r, v) => r with { DataNumWorkers = v }),
         Int("seed", "seed of the data stream and multiscale draws", r => r.Seed, (r, v) => r with { Seed = v }),

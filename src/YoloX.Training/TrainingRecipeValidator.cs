@@ -87,6 +87,7 @@ internal static class TrainingRecipeValidator
         if (r.MixupBeta is { } beta)
             Require(beta.A > 0 && beta.B > 0, "mixup_beta", beta, "needs positive Beta parameters");
         Require(Enum.IsDefined(r.HsvMode), "hsv_mode", r.HsvMode, "is not a known mode");
+        Require(Enum.IsDefined(r.AffineStyle), "affine_style", r.AffineStyle, "is not a known style");
         var (h, s, v) = r.HsvGains;
         Require(h >= 0 && s >= 0 && v >= 0, "hsv_gains", r.HsvGains, "must be non-negative");
         if (r.HsvMode == HsvGainMode.OpenCvUnits)

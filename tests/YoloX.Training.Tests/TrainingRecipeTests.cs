@@ -1,5 +1,7 @@
 using Xunit;
 using YoloX.Core;
+using YoloX.Training.Augmentation;
+using YoloX.Training.Engine;
 
 namespace YoloX.Training.Tests;
 
@@ -63,6 +65,8 @@ public sealed class TrainingRecipeTests
         Assert.Equal(HsvGainMode.Fractional, r.HsvMode);
         Assert.Equal((0.015, 0.7, 0.4), r.HsvGains);
         Assert.Equal((8.0, 8.0), r.MixupBeta);
+        Assert.Equal(AffineStyle.Perspective, r.AffineStyle);
+        Assert.Equal(AffineStyle.Perspective, RecipeAugmentation.From(r).AffineStyle);
         Assert.Null(r.MultiscaleRange32());
         Assert.Equal((25, 5), (r.EvalInterval, r.NoAugEvalInterval));
     }
@@ -74,6 +78,7 @@ public sealed class TrainingRecipeTests
         {
             Milestones = [100, 200], Scheduler = LearningRateScheduler.MultiStep, GradClipNorm = 10, MixupBeta = (8, 8),
             HsvGains = (0.015, 0.7, 0.4), HsvMode = HsvGainMode.Fractional, BasicLrPerImg = 0.01 / 64 / 3,
+            AffineStyle = AffineStyle.Perspective,
         };
         var yaml = r.ToYaml();
         Assert.Contains("basic_lr_per_img:", yaml);

@@ -10,8 +10,9 @@ namespace YoloX.Training.Augmentation;
 /// with probability <see cref="MixupProb"/>; otherwise the plain letterboxed image; in both cases HSV with
 /// probability <see cref="HsvProb"/>, a horizontal flip with probability <see cref="FlipProb"/>, the letterbox to
 /// <see cref="InputSize"/> and labels padded to <see cref="MaxLabels"/>. Two MindYOLO variants replace official
-/// steps: <see cref="FractionalHsvGains"/> (its multiplicative HSV jitter) and <see cref="MixupBeta"/> (its MixUp of
-/// two mosaics with a Beta-distributed ratio); both unset by default, which is the official pipeline.
+/// steps: <see cref="FractionalHsvGains"/> (its multiplicative HSV jitter), <see cref="MixupBeta"/> (its MixUp of
+/// two mosaics with a Beta-distributed ratio) and <see cref="AffineStyle"/> (its centred random perspective with
+/// YOLOv5's box filter); all unset by default, which is the official pipeline.
 /// </remarks>
 public sealed record AugmentationOptions
 {
@@ -81,6 +82,13 @@ public sealed record AugmentationOptions
     public (double A, double B)? MixupBeta { get; init; }
 
     /// <summary>
+    /// The random affine after the Mosaic (and on a Beta MixUp partner): the official <see cref="RandomAffine"/>
+    /// (default) or MindYOLO's <see cref="RandomPerspective"/>, which centres the canvas, uses
+    /// <see cref="MosaicScale"/> as its scale range and drops degenerate boxes.
+    /// </summary>
+    public AffineStyle AffineStyle { get; init; } = AffineStyle.Official;
+
+    /// <summary>
     /// Which OpenCV HSV→BGR arithmetic the HSV step reproduces: the x86 AVX2 build's (default, bit-exact with the
     /// official pipeline there) or OpenCV's portable scalar formula (within one grey level of any build).
     /// </summary>
@@ -116,6 +124,8 @@ public sealed record AugmentationOptions
             if (MixupScale != (1.0, 1.0))
                 throw new ArgumentOutOfRangeException("mixup_scale", MixupScale, "Beta MixUp blends a second Mosaic at full size: mixup_scale must be (1, 1).");
         }
+        if (!Enum.IsDefined(AffineStyle))
+            throw new ArgumentOutOfRangeException("affine_style", AffineStyle, "Unknown affine style.");
         if (!Enum.IsDefined(HsvRounding))
             throw new ArgumentOutOfRangeException(nameof(HsvRounding), HsvRounding, "Unknown HSV rounding.");
         if (MaxLabels <= 0)

@@ -2,20 +2,22 @@ namespace YoloX.Training.Augmentation;
 
 /// <summary>
 /// The official training pipeline per sample (<c>MosaicDetection.__getitem__</c> + <c>TrainTransform</c>), drawing
-/// in the official order: <c>random() &lt; mosaic_prob</c> → <see cref="Mosaic"/> → <see cref="RandomAffine"/> →
+/// in the official order: <c>random() &lt; mosaic_prob</c> → <see cref="Mosaic"/> → the random affine →
 /// (if MixUp is enabled and boxes remain) <c>random() &lt; mixup_prob</c> → <see cref="MixUp"/>; otherwise the
 /// plain letterboxed image; then any extra steps, then <see cref="TrainTransform"/> (HSV, flip, letterbox, labels).
 /// With Mosaic closed (the no-aug phase) the mosaic draw is not made, as officially. With
 /// <see cref="AugmentationOptions.MixupBeta"/> set, MixUp is MindYOLO's: <c>random() &lt; mixup_prob</c> is drawn
 /// whether or not boxes remain, and <see cref="BetaMixUp"/> blends a second Mosaic + affine; with
-/// <see cref="AugmentationOptions.FractionalHsvGains"/> set the HSV step is <see cref="FractionalHsvAugment"/>.
+/// <see cref="AugmentationOptions.FractionalHsvGains"/> set the HSV step is <see cref="FractionalHsvAugment"/>; with
+/// <see cref="AugmentationOptions.AffineStyle"/> <see cref="AffineStyle.Perspective"/> the affine (the sample's and
+/// a Beta MixUp partner's) is MindYOLO's <see cref="RandomPerspective"/>.
 /// </summary>
 public sealed class MosaicDetection
 {
     private readonly AugmentationOptions _options;
     private readonly IDetectionSampleSource _samples;
     private readonly IReadOnlyList<IAugmentation> _extra;
-    private readonly RandomAffine _affine;
+    private readonly IAugmentation _affine;
     private readonly MixUp _mixUp;
     private readonly BetaMixUp? _betaMixUp;
     private readonly TrainTransform _transform;
@@ -32,7 +34,9 @@ public sealed class MosaicDetection
         _samples = samples;
         _extra = extraAugmentations ?? [];
         var (h, w) = options.InputSize;
-        _affine = new RandomAffine(w, h, options.Degrees, options.Translate, options.MosaicScale, options.Shear);
+        _affine = options.AffineStyle == AffineStyle.Perspective
+            ? new RandomPerspective(w, h, options.Degrees, options.Translate, options.MosaicScale, options.Shear)
+            : new RandomAffine(w, h, options.Degrees, options.Translate, options.MosaicScale, options.Shear);
         _mixUp = new MixUp(options.MixupScale);
         // MindYOLO's partner goes through the same Mosaic and affine as the sample (its pre_transform repeats them).
         if (options.MixupBeta is { } beta)

@@ -13,7 +13,7 @@ public sealed class BoxFollowsObjectTests
 {
     private const int Size = 256;
 
-    public static TheoryData<string> Chains => ["default", "default-no-mixup", "nano", "closed", "flip-only"];
+    public static TheoryData<string> Chains => ["default", "default-no-mixup", "nano", "closed", "flip-only", "perspective"];
 
     [Theory]
     [MemberData(nameof(Chains))]
@@ -29,6 +29,11 @@ public sealed class BoxFollowsObjectTests
             "nano" => (AugmentationOptions.Nano, true, 180),
             "closed" => (AugmentationOptions.Default, false, 180),
             "flip-only" => (AugmentationOptions.Default with { HsvProb = 0, FlipProb = 1 }, false, 180),
+            // MindYOLO's centred random perspective in place of the official affine (its scale range 0.1–1.9).
+            "perspective" => (AugmentationOptions.Default with
+            {
+                EnableMixup = false, AffineStyle = AffineStyle.Perspective, MosaicScale = (0.1, 1.9),
+            }, true, 180),
             _ => throw new ArgumentOutOfRangeException(nameof(chain)),
         };
         var pipeline = new MosaicDetection(options with { InputSize = (Size, Size) }, samples);
