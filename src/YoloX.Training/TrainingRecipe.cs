@@ -154,6 +154,15 @@ public sealed record TrainingRecipe
     /// </summary>
     public AffineStyle AffineStyle { get; init; } = AffineStyle.Official;
 
+    /// <summary>
+    /// [<c>final_transform</c>] The step that finishes each sample: <c>official</c> (YOLOX's <c>TrainTransform</c>) or
+    /// <c>mindyolo</c> (MindYOLO's centred letterbox, HSV and flip on every image, no box dropped).
+    /// </summary>
+    public FinalTransformStyle FinalTransform { get; init; } = FinalTransformStyle.Official;
+
+    /// <summary>[<c>max_labels</c>] Label rows per sample (official 120 behind its Mosaic; MindYOLO 160).</summary>
+    public int MaxLabels { get; init; } = 120;
+
     // ---------------- data loading ----------------
 
     /// <summary>[<c>data_num_workers</c>] Loader worker threads (official 4).</summary>

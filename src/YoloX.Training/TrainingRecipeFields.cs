@@ -71,6 +71,11 @@ internal static class TrainingRecipeFields
         (AffineStyle.Official, "official"), (AffineStyle.Perspective, "perspective"),
     ];
 
+    private static readonly (FinalTransformStyle Value, string Name)[] FinalTransformNames =
+    [
+        (FinalTransformStyle.Official, "official"), (FinalTransformStyle.MindYolo, "mindyolo"),
+    ];
+
     private static readonly (HsvGainMode Value, string Name)[] HsvModeNames =
     [
         (HsvGainMode.OpenCvUnits, "opencv"), (HsvGainMode.Fractional, "fractional"),
@@ -120,6 +125,8 @@ internal static class TrainingRecipeFields
         DoublePair("mixup_scale", "scale jitter of the mixup image", r => r.MixupScale, (r, v) => r with { MixupScale = v }),
         NullableDoublePair("mixup_beta", "blend ratio ~ Beta(a, b) (null: the official fixed 0.5)", r => r.MixupBeta, (r, v) => r with { MixupBeta = v }),
         Enum("affine_style", "official (YOLOX random_affine) or perspective (MindYOLO/YOLOv5 random_perspective, centred, drops degenerate boxes)", r => r.AffineStyle, (r, v) => r with { AffineStyle = v }, AffineStyleNames),
+        Enum("final_transform", "official (YOLOX TrainTransform) or mindyolo (centred letterbox, jitter on every image, no box dropped)", r => r.FinalTransform, (r, v) => r with { FinalTransform = v }, FinalTransformNames),
+        Int("max_labels", "label rows per sample (official 120, MindYOLO 160)", r => r.MaxLabels, (r, v) => r with { MaxLabels = v }),
 
         Int("data_num_workers", "loader worker threads", r => r.DataNumWorkers, (r, v) => r with { DataNumWorkers = v }),
         Int("seed", "seed of the data stream and multiscale draws", r => r.Seed, (r, v) => r with { Seed = v }),

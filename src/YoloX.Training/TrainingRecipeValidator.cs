@@ -88,6 +88,8 @@ internal static class TrainingRecipeValidator
             Require(beta.A > 0 && beta.B > 0, "mixup_beta", beta, "needs positive Beta parameters");
         Require(Enum.IsDefined(r.HsvMode), "hsv_mode", r.HsvMode, "is not a known mode");
         Require(Enum.IsDefined(r.AffineStyle), "affine_style", r.AffineStyle, "is not a known style");
+        Require(Enum.IsDefined(r.FinalTransform), "final_transform", r.FinalTransform, "is not a known transform");
+        Require(r.MaxLabels is > 0 and <= 10000, "max_labels", r.MaxLabels, "must be within 1..10000");
         var (h, s, v) = r.HsvGains;
         Require(h >= 0 && s >= 0 && v >= 0, "hsv_gains", r.HsvGains, "must be non-negative");
         if (r.HsvMode == HsvGainMode.OpenCvUnits)

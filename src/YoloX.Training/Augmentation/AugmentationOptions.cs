@@ -11,8 +11,9 @@ namespace YoloX.Training.Augmentation;
 /// probability <see cref="HsvProb"/>, a horizontal flip with probability <see cref="FlipProb"/>, the letterbox to
 /// <see cref="InputSize"/> and labels padded to <see cref="MaxLabels"/>. Two MindYOLO variants replace official
 /// steps: <see cref="FractionalHsvGains"/> (its multiplicative HSV jitter), <see cref="MixupBeta"/> (its MixUp of
-/// two mosaics with a Beta-distributed ratio) and <see cref="AffineStyle"/> (its centred random perspective with
-/// YOLOv5's box filter); all unset by default, which is the official pipeline.
+/// two mosaics with a Beta-distributed ratio), <see cref="AffineStyle"/> (its centred random perspective with
+/// YOLOv5's box filter) and <see cref="FinalTransform"/> (its centred letterbox and label handling); all unset by
+/// default, which is the official pipeline.
 /// </remarks>
 public sealed record AugmentationOptions
 {
@@ -89,6 +90,12 @@ public sealed record AugmentationOptions
     public AffineStyle AffineStyle { get; init; } = AffineStyle.Official;
 
     /// <summary>
+    /// The step that finishes each sample: the official <see cref="TrainTransform"/> (default) or MindYOLO's
+    /// <see cref="MindYoloTransform"/> (centred letterbox without upscaling, jitter on every image, no box dropped).
+    /// </summary>
+    public FinalTransformStyle FinalTransform { get; init; } = FinalTransformStyle.Official;
+
+    /// <summary>
     /// Which OpenCV HSV→BGR arithmetic the HSV step reproduces: the x86 AVX2 build's (default, bit-exact with the
     /// official pipeline there) or OpenCV's portable scalar formula (within one grey level of any build).
     /// </summary>
@@ -124,6 +131,8 @@ public sealed record AugmentationOptions
             if (MixupScale != (1.0, 1.0))
                 throw new ArgumentOutOfRangeException("mixup_scale", MixupScale, "Beta MixUp blends a second Mosaic at full size: mixup_scale must be (1, 1).");
         }
+        if (!Enum.IsDefined(FinalTransform))
+            throw new ArgumentOutOfRangeException("final_transform", FinalTransform, "Unknown final transform.");
         if (!Enum.IsDefined(AffineStyle))
             throw new ArgumentOutOfRangeException("affine_style", AffineStyle, "Unknown affine style.");
         if (!Enum.IsDefined(HsvRounding))

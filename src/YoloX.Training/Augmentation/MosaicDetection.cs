@@ -4,7 +4,9 @@ namespace YoloX.Training.Augmentation;
 /// The official training pipeline per sample (<c>MosaicDetection.__getitem__</c> + <c>TrainTransform</c>), drawing
 /// in the official order: <c>random() &lt; mosaic_prob</c> → <see cref="Mosaic"/> → the random affine →
 /// (if MixUp is enabled and boxes remain) <c>random() &lt; mixup_prob</c> → <see cref="MixUp"/>; otherwise the
-/// plain letterboxed image; then any extra steps, then <see cref="TrainTransform"/> (HSV, flip, letterbox, labels).
+/// plain letterboxed image; then any extra steps, then <see cref="TrainTransform"/> (HSV, flip, letterbox, labels), or
+/// with <see cref="AugmentationOptions.FinalTransform"/> <see cref="FinalTransformStyle.MindYolo"/> MindYOLO's
+/// <see cref="MindYoloTransform"/>.
 /// With Mosaic closed (the no-aug phase) the mosaic draw is not made, as officially. With
 /// <see cref="AugmentationOptions.MixupBeta"/> set, MixUp is MindYOLO's: <c>random() &lt; mixup_prob</c> is drawn
 /// whether or not boxes remain, and <see cref="BetaMixUp"/> blends a second Mosaic + affine; with
@@ -20,12 +22,12 @@ public sealed class MosaicDetection
     private readonly IAugmentation _affine;
     private readonly MixUp _mixUp;
     private readonly BetaMixUp? _betaMixUp;
-    private readonly TrainTransform _transform;
+    private readonly ITrainTransform _transform;
 
     /// <summary>Builds the pipeline for a dataset.</summary>
     /// <param name="options">The recipe (validated here).</param>
     /// <param name="samples">The dataset as <c>pull_item</c> sees it.</param>
-    /// <param name="extraAugmentations">User steps run just before <see cref="TrainTransform"/>.</param>
+    /// <param name="extraAugmentations">User steps run just before the final transform.</param>
     public MosaicDetection(AugmentationOptions options, IDetectionSampleSource samples, IReadOnlyList<IAugmentation>? extraAugmentations = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -44,8 +46,10 @@ public sealed class MosaicDetection
         var fractional = options.FractionalHsvGains is { } f
             ? new FractionalHsvAugment(f.Hue, f.Saturation, f.Value, options.HsvRounding)
             : null;
-        _transform = new TrainTransform(options.MaxLabels, options.FlipProb, options.HsvProb,
-            new HsvAugment(options.HsvGains.Hue, options.HsvGains.Saturation, options.HsvGains.Value, options.HsvRounding), fractional);
+        var hsv = new HsvAugment(options.HsvGains.Hue, options.HsvGains.Saturation, options.HsvGains.Value, options.HsvRounding);
+        _transform = options.FinalTransform == FinalTransformStyle.MindYolo
+            ? new MindYoloTransform(options.MaxLabels, options.FlipProb, options.HsvProb, fractional is null ? hsv : fractional)
+            : new TrainTransform(options.MaxLabels, options.FlipProb, options.HsvProb, hsv, fractional);
     }
 
     /// <summary>The finished sample for dataset image <paramref name="index"/>.</summary>

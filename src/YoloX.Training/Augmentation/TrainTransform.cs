@@ -18,8 +18,9 @@ namespace YoloX.Training.Augmentation;
 /// <param name="FractionalHsv">MindYOLO's multiplicative HSV step; when set it replaces <paramref name="Hsv"/>.</param>
 public sealed record TrainTransform(
     int MaxLabels = 50, double FlipProbability = 0.5, double HsvProbability = 1.0, HsvAugment? Hsv = null, FractionalHsvAugment? FractionalHsv = null)
+    : ITrainTransform
 {
-    /// <summary>Transforms <paramref name="sample"/> (its image may be modified) into a finished training sample.</summary>
+    /// <inheritdoc />
     public TrainSample Apply(LabeledImage sample, AugmentationContext context)
     {
         ArgumentNullException.ThrowIfNull(sample);

@@ -10,7 +10,8 @@ public static class RecipeAugmentation
     /// <c>hsv_mode: opencv</c> the gains are the official integers in OpenCV units (fractions are truncated); in
     /// <c>hsv_mode: fractional</c> they become <see cref="AugmentationOptions.FractionalHsvGains"/> (MindYOLO's
     /// multiplicative jitter). <c>mixup_beta</c> selects MindYOLO's Beta MixUp of two mosaics, which needs
-    /// <c>mixup_scale: [1, 1]</c> (validated); <c>affine_style: perspective</c> MindYOLO's random perspective.
+    /// <c>mixup_scale: [1, 1]</c> (validated); <c>affine_style: perspective</c> MindYOLO's random perspective and <c>final_transform: mindyolo</c>
+    /// its last steps.
     /// </summary>
     public static AugmentationOptions From(TrainingRecipe recipe)
     {
@@ -28,6 +29,8 @@ public static class RecipeAugmentation
             FractionalHsvGains = fractional ? recipe.HsvGains : null,
             MixupBeta = recipe.MixupBeta,
             AffineStyle = recipe.AffineStyle,
+            FinalTransform = recipe.FinalTransform,
+            MaxLabels = recipe.MaxLabels,
             FlipProb = recipe.FlipProb,
             Degrees = recipe.Degrees,
             Translate = recipe.Translate,

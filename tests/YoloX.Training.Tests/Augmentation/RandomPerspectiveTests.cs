@@ -7,7 +7,7 @@ namespace YoloX.Training.Tests.Augmentation;
 /// <summary>
 /// MindYOLO's <c>random_perspective</c> (YOLOv5's, after MindYOLO's Mosaic). The expected values are MindYOLO's own
 /// function run on injected draws (<c>Fixtures/mindyolo_random_perspective.json</c>, recorded by
-/// <c>benchmarks/YoloX.SideBySide/mindyolo_perspective_fixture.py</c> from mindspore-lab/mindyolo 67288e5 with
+/// <c>benchmarks/YoloX.SideBySide/mindyolo_augment_fixture.py perspective</c> from mindspore-lab/mindyolo 67288e5 with
 /// Debian's NumPy 1.24 / OpenCV 4.6): a 64×64 canvas of random bytes with eight boxes, warped to 32×32 with the
 /// YOLOX recipe's settings, four sets of draws.
 /// </summary>

@@ -1,5 +1,6 @@
-"""Records MindYOLO's random_perspective on injected draws, as a test fixture for RandomPerspective.
+"""Records MindYOLO's random_perspective and the end of its pipelines on injected draws, as test fixtures.
 
+Mode `perspective` (the fixture of RandomPerspectiveTests):
 Runs MindYOLO's own `COCODataset.random_perspective` (mindspore-lab/mindyolo, mindyolo/data/dataset.py, imported
 from a checkout given as MINDYOLO_ROOT; MindSpore is not needed for this function, so the two package imports it
 pulls in besides NumPy/OpenCV -- the logger and the Albumentations wrapper -- are replaced by empty modules) on a
@@ -8,7 +9,13 @@ recipe's settings (degrees 10, translate 0.1, scale 0.9, shear 2) and scripted `
 the canvas, the boxes, and per case the draws (in the format of the golden augment fixtures), the 32x32 output
 image and the boxes MindYOLO keeps. Use Debian's python3 (NumPy 1.24, OpenCV 4.6):
 
-    MINDYOLO_ROOT=/path/to/mindyolo /usr/bin/python3 mindyolo_perspective_fixture.py OUT.json
+    MINDYOLO_ROOT=/path/to/mindyolo /usr/bin/python3 mindyolo_perspective_fixture.py perspective OUT.json
+
+Mode `transform` (the fixture of MindYoloTransformTests): MindYOLO's `letterbox(scaleup=False)`, `hsv_augment`
+(0.015, 0.7, 0.4), `fliplr`, `label_norm` and `label_pad` (160) called in that order, as its YOLOX recipe lists them,
+on random-byte images of several sizes for input size 24, with scripted `np.random.uniform` values and the flip
+decided per case; writes each case's input, draws, output image and real label rows (normalised cx, cy, w, h as
+MindYOLO emits them; the script checks that the other rows of the 160 are its -1 padding).
 """
 import base64
 import importlib.util
@@ -67,8 +74,7 @@ BOXES = [
 ]
 
 
-def main(out):
-    dataset = load_mindyolo(os.environ["MINDYOLO_ROOT"])
+def perspective(dataset, out):
     canvas = np.random.default_rng(20261203).integers(0, 256, (64, 64, 3), dtype=np.uint8)
     canvas[:, :8] = 114  # a padded strip, as a Mosaic canvas has
     result = {
@@ -87,6 +93,8 @@ def main(out):
             None, sample, degrees=10.0, translate=0.1, scale=0.9, shear=2.0)
         image = sample["img"]
         assert image.shape == (32, 32, 3) and not scripted.values
+        rows = len(boxes)
+        assert sample["bboxes"].shape == (160, 4) and (sample["bboxes"][rows:] == -1).all() and (sample["cls"][rows:] == -1).all()
         result["cases"].append({
             "draws": scripted.draws, "image": base64.b64encode(np.ascontiguousarray(image).tobytes()).decode(),
             "boxes": [[*map(float, b), int(c[0])] for b, c in zip(sample["bboxes"], sample["cls"])],
@@ -95,5 +103,60 @@ def main(out):
         json.dump(result, f, indent=1)
 
 
+# (width, height, hsv uniforms, flip): taller/wider than the input (resized down), smaller (padded only, never
+# enlarged), an odd padding (half-pixel box shift), and an input-size image (a Mosaic sample: no letterbox).
+TRANSFORM_CASES = [
+    (24, 15, [0.5, -0.25, 0.75], True),
+    (30, 18, [-1.0, 0.9, -0.6], False),
+    (16, 11, [0.1, 0.2, -0.3], True),
+    (24, 24, [-0.4, -0.9, 0.95], True),
+    (17, 30, [0.0, 0.0, 0.0], False),
+]
+
+
+def transform(dataset, out):
+    rng = np.random.default_rng(20261204)
+    stub = types.SimpleNamespace(img_size=24, return_segments=False)
+    result = {"input_size": 24, "cases": []}
+    for width, height, uniforms, flip in TRANSFORM_CASES:
+        image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+        boxes = [(1.0, 2.0, width * 0.6, height * 0.7, 1), (width * 0.5, 0.5, width - 0.25, height * 0.4, 0),
+                 (3.0, height - 4.0, 5.5, height - 1.0, 2)]
+        sample = {
+            "img": image.copy(), "ori_shape": np.array([height, width]),
+            "cls": np.array([[b[4]] for b in boxes], dtype=np.float32),
+            "bboxes": np.array([b[:4] for b in boxes], dtype=np.float64), "segments": np.zeros((0, 1000, 2)),
+            "bbox_format": "ltrb", "segment_format": "polygon",
+        }
+        sample = dataset.COCODataset.letterbox(stub, sample, new_shape=24, scaleup=False)
+        original_uniform = np.random.uniform
+        np.random.uniform = lambda low, high, size: np.array(uniforms)
+        try:
+            sample = dataset.COCODataset.hsv_augment(stub, sample, hgain=0.015, sgain=0.7, vgain=0.4)
+        finally:
+            np.random.uniform = original_uniform
+        if flip:
+            sample = dataset.COCODataset.fliplr(stub, sample)
+        sample = dataset.COCODataset.label_norm(stub, sample, xyxy2xywh_=True)
+        sample = dataset.COCODataset.label_pad(stub, sample, padding_size=160, padding_value=-1)
+        draws = [
+            {"fn": "random.random", "args": [], "value": 0.25, "purpose": "hsv probability"},
+            {"fn": "np.random.uniform", "args": [-1, 1], "value": uniforms, "purpose": "hsv gains"},
+            {"fn": "random.random", "args": [], "value": 0.2 if flip else 0.8, "purpose": "flip"},
+        ]
+        rows = len(boxes)
+        assert sample["bboxes"].shape == (160, 4) and (sample["bboxes"][rows:] == -1).all() and (sample["cls"][rows:] == -1).all()
+        result["cases"].append({
+            "width": width, "height": height, "image": base64.b64encode(image.tobytes()).decode(),
+            "boxes": [list(b) for b in boxes], "draws": draws,
+            "output": base64.b64encode(np.ascontiguousarray(sample["img"]).tobytes()).decode(),
+            "padded_rows": 160, "classes": sample["cls"][:rows, 0].tolist(), "labels": sample["bboxes"][:rows].tolist(),
+        })
+    with open(out, "w") as f:
+        json.dump(result, f, indent=1)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    mode, path = sys.argv[1], sys.argv[2]
+    module = load_mindyolo(os.environ["MINDYOLO_ROOT"])
+    {"perspective": perspective, "transform": transform}[mode](module, path)
