@@ -1,6 +1,7 @@
 using Xunit;
 using YoloX.Core;
 using YoloX.Testing;
+using YoloX.Training.Augmentation;
 using YoloX.Training.Data;
 using YoloX.Training.Engine;
 
@@ -11,9 +12,12 @@ public class MindYoloRecipeTests
     private static TrainingRecipe MindYolo => TrainingRecipe.LoadShipped("mindyolo_yolox_s");
 
     [Fact]
-    public void Shipped_recipe_gives_loader_options_with_its_fractional_HSV_and_Beta_MixUp()
+    public void Shipped_recipe_gives_loader_options_with_its_HSV_MixUp_perspective_and_last_steps()
     {
         var options = RecipeAugmentation.From(MindYolo);
+        Assert.Equal(AffineStyle.Perspective, options.AffineStyle);
+        Assert.Equal(FinalTransformStyle.MindYolo, options.FinalTransform);
+        Assert.Equal(160, options.MaxLabels);
         Assert.Equal((0.015, 0.7, 0.4), options.FractionalHsvGains);
         Assert.Equal((8.0, 8.0), options.MixupBeta);
         Assert.Equal((1.0, 1.0), options.MixupScale);
@@ -28,6 +32,9 @@ public class MindYoloRecipeTests
         Assert.Null(options.FractionalHsvGains);
         Assert.Null(options.MixupBeta);
         Assert.Equal((5, 30, 30), options.HsvGains);
+        Assert.Equal(AffineStyle.Official, options.AffineStyle);
+        Assert.Equal(FinalTransformStyle.Official, options.FinalTransform);
+        Assert.Equal(120, options.MaxLabels);
     }
 
     [Fact]
