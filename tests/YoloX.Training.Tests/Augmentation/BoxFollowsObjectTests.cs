@@ -96,15 +96,4 @@ public sealed class BoxFollowsObjectTests
         var p = image.Row(y).Slice(x * 3, 3);
         return Math.Max(p[0], Math.Max(p[1], p[2])) >= threshold;
     }
-
-    /// <summary>Returns the given values in order for uniform/random calls (uniform maps them as given).</summary>
-    private sealed class FixedDraws(params double[] values) : IRandomSource
-    {
-        private int _next;
-        public double NextDouble() => values[_next++];
-        public double Uniform(double a, double b) => values[_next++];
-        public int RandInt(int a, int b) => (int)values[_next++];
-        public void UniformArray(double low, double high, Span<double> v) => throw new NotSupportedException();
-        public void RandIntArray(int low, int high, Span<int> v) => throw new NotSupportedException();
-    }
 }

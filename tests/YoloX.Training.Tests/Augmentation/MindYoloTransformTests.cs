@@ -61,7 +61,7 @@ public sealed class MindYoloTransformTests
         for (var i = 0; i < image.Data.Length; i++)
             image.Data[i] = (byte)(i * 5);
         var before = image.Clone();
-        var draws = new FixedDraws([0.0, 0.0], [0.5, 0.5, 0.5]); // HSV fires, flip fires
+        var draws = new SplitDraws([0.0, 0.0], [0.5, 0.5, 0.5]); // HSV fires, flip fires
         var sample = new MindYoloTransform().Apply(new LabeledImage(image, []), new AugmentationContext(draws, null, (4, 4)));
         Assert.Equal(0, sample.LabelCount);
         Assert.Equal(2, draws.Doubles);
@@ -73,7 +73,7 @@ public sealed class MindYoloTransformTests
     {
         var image = BgrImage.Filled(8, 8, 50);
         var boxes = new[] { new LabeledBox(1, 1, 1.5, 1.2, 2), new LabeledBox(3, 3, 3, 3, 1) };
-        var draws = new FixedDraws([0.99, 0.99], []); // neither HSV nor flip
+        var draws = new SplitDraws([0.99, 0.99], []); // neither HSV nor flip
         var sample = new MindYoloTransform(HsvProbability: 0.5).Apply(new LabeledImage(image, boxes), new AugmentationContext(draws, null, (8, 8)));
         Assert.Equal(2, sample.LabelCount);
         Assert.Equal([2f, 1.25f, 1.1f, 0.5f, 0.2f], sample.Labels.AsSpan(0, 5).ToArray(), new ApproxComparer());
@@ -115,7 +115,7 @@ public sealed class MindYoloTransformTests
         Assert.True((firstRow.All(v => v == 114) && lastRow.All(v => v == 114)) || (firstCol == 114 && lastCol == 114));
     }
 
-    private sealed class FixedDraws(double[] doubles, double[] uniforms) : IRandomSource
+    private sealed class SplitDraws(double[] doubles, double[] uniforms) : IRandomSource
     {
         public int Doubles { get; private set; }
         public double NextDouble() => doubles[Doubles++];

@@ -46,47 +46,30 @@ public sealed class RandomPerspectiveTests
         Assert.True(differing == 0, $"case {caseIndex}: {differing} of {expectedPixels.Length} values differ from MindYOLO's warpAffine");
     }
 
-    [Fact]
-    public void Boxes_with_two_pixel_sides_are_dropped_and_wider_ones_kept()
-    {
-        var before = new LabeledBox(0, 0, 10, 10, 0);
-        Assert.False(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, 2, 10, 0), 1));
-        Assert.False(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, 10, 2, 0), 1));
-        Assert.True(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, 2.5, 2.5, 0), 0.25));
-    }
-
-    [Fact]
-    public void Boxes_keeping_a_tenth_or_less_of_their_scaled_area_are_dropped()
-    {
-        var before = new LabeledBox(0, 0, 100, 100, 0);
-        // Scaled by 0.5 the box would be 50×50 = 2500 px²; 250 px² is exactly a tenth (dropped), 260 px² more.
-        Assert.False(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, 25, 10, 0), 0.5));
-        Assert.True(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, 26, 10, 0), 0.5));
-    }
-
-    [Fact]
-    public void Boxes_with_an_aspect_ratio_of_twenty_or_more_are_dropped_either_way()
-    {
-        var before = new LabeledBox(0, 0, 100, 10, 0);
-        Assert.False(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, 100, 5, 0), 1));
-        Assert.False(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, 5, 100, 0), 1));
-        Assert.True(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, 99, 5, 0), 1));
-    }
-
-    [Fact]
-    public void Degenerate_or_NaN_boxes_are_never_candidates()
-    {
-        var before = new LabeledBox(0, 0, 10, 10, 0);
-        Assert.False(RandomPerspective.IsCandidate(before, new LabeledBox(5, 5, 5, 9, 0), 1));
-        Assert.False(RandomPerspective.IsCandidate(before, new LabeledBox(0, 0, double.NaN, 9, 0), 1));
-    }
+    [Theory]
+    // Sides must exceed 2 px.
+    [InlineData(10, 10, 2, 10, 1, false)]
+    [InlineData(10, 10, 10, 2, 1, false)]
+    [InlineData(10, 10, 2.5, 2.5, 0.25, true)]
+    // More than a tenth of the scaled area: scaled by 0.5 a 100×100 box is 2500 px²; 250 px² is exactly a tenth.
+    [InlineData(100, 100, 25, 10, 0.5, false)]
+    [InlineData(100, 100, 26, 10, 0.5, true)]
+    // An aspect ratio under 20, either way.
+    [InlineData(100, 10, 100, 5, 1, false)]
+    [InlineData(100, 10, 5, 100, 1, false)]
+    [InlineData(100, 10, 99, 5, 1, true)]
+    // Degenerate or NaN boxes never pass.
+    [InlineData(10, 10, 0, 4, 1, false)]
+    [InlineData(10, 10, double.NaN, 9, 1, false)]
+    public void Box_candidates_follow_YOLOv5_thresholds(double w1, double h1, double w2, double h2, double scale, bool kept) =>
+        Assert.Equal(kept, RandomPerspective.IsCandidate(new LabeledBox(0, 0, w1, h1, 0), new LabeledBox(0, 0, w2, h2, 0), scale));
 
     [Fact]
     public void The_identity_draws_centre_the_canvas_in_the_window()
     {
         // No rotation, scale 1, no shear, window origin at 0.5 of the output: a 64×64 canvas maps its centre
         // (32, 32) to the 32×32 window's centre (16, 16), i.e. the window shows the canvas's middle quarter.
-        var random = new ScriptedDraws(0, 0, 0, 1, 0, 0, 0.5, 0.5);
+        var random = new FixedDraws(0, 0, 0, 1, 0, 0, 0.5, 0.5);
         Span<double> m = stackalloc double[6];
         var scale = MindYoloYoloxRecipe.DrawMatrix(random, 64, 64, m);
         Assert.Equal(1, scale);
@@ -117,14 +100,4 @@ public sealed class RandomPerspectiveTests
 
     private static LabeledBox ReadBox(JsonElement e) =>
         new(e[0].GetDouble(), e[1].GetDouble(), e[2].GetDouble(), e[3].GetDouble(), (int)e[4].GetDouble());
-
-    private sealed class ScriptedDraws(params double[] values) : IRandomSource
-    {
-        private int _next;
-        public double NextDouble() => values[_next++];
-        public double Uniform(double a, double b) => values[_next++];
-        public int RandInt(int a, int b) => (int)values[_next++];
-        public void UniformArray(double low, double high, Span<double> v) => throw new NotSupportedException();
-        public void RandIntArray(int low, int high, Span<int> v) => throw new NotSupportedException();
-    }
 }
