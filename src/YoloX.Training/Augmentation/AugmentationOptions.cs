@@ -9,7 +9,7 @@ namespace YoloX.Training.Augmentation;
 /// <see cref="MosaicProb"/> a Mosaic of four images, its random affine, then (if <see cref="EnableMixup"/>) MixUp
 /// with probability <see cref="MixupProb"/>; otherwise the plain letterboxed image; in both cases HSV with
 /// probability <see cref="HsvProb"/>, a horizontal flip with probability <see cref="FlipProb"/>, the letterbox to
-/// <see cref="InputSize"/> and labels padded to <see cref="MaxLabels"/>. Two MindYOLO variants replace official
+/// <see cref="InputSize"/> and labels padded to <see cref="MaxLabels"/>. Four MindYOLO variants replace official
 /// steps: <see cref="FractionalHsvGains"/> (its multiplicative HSV jitter), <see cref="MixupBeta"/> (its MixUp of
 /// two mosaics with a Beta-distributed ratio), <see cref="AffineStyle"/> (its centred random perspective with
 /// YOLOv5's box filter) and <see cref="FinalTransform"/> (its centred letterbox and label handling); all unset by

@@ -56,11 +56,11 @@ public sealed record MindYoloTransform(
         pad = ((inputSize.Width - w) / 2.0, (inputSize.Height - h) / 2.0);
         if (image.Width == inputSize.Width && image.Height == inputSize.Height)
             return image;
-        var resized = w == image.Width && h == image.Height ? image : OpenCvResize.Linear(image, w, h);
-        var (top, left) = ((int)Math.Round(pad.Y - 0.1), (int)Math.Round(pad.X - 0.1));
         var canvas = BgrImage.Filled(inputSize.Width, inputSize.Height, 114);
         if (w == 0 || h == 0)
             return canvas; // a sliver that rounds to nothing: only padding is left
+        var resized = w == image.Width && h == image.Height ? image : OpenCvResize.Linear(image, w, h);
+        var (top, left) = ((int)Math.Round(pad.Y - 0.1), (int)Math.Round(pad.X - 0.1));
         resized.CopyBlockTo(canvas, 0, 0, left, top, w, h);
         if (!ReferenceEquals(resized, image))
             resized.Recycle();

@@ -96,6 +96,15 @@ public sealed class MindYoloTransformTests
     }
 
     [Fact]
+    public void Letterbox_of_a_sliver_that_rounds_to_nothing_is_all_padding()
+    {
+        var image = BgrImage.Filled(400, 1, 9);
+        var result = MindYoloTransform.Letterbox(image, (16, 16), out var ratio, out _);
+        Assert.Equal(0.04, ratio, 12);
+        Assert.All(result.Data, v => Assert.Equal(114, v));
+    }
+
+    [Fact]
     public void Mindyolo_style_pipeline_finishes_with_the_MindYOLO_transform()
     {
         var samples = new SyntheticObjects(8, seed: 9, (96, 96));
