@@ -14,6 +14,8 @@ using static TorchSharp.torch;
 //                                           (CONFIG as data_aug_timing.py: nano_exp, default_exp_416, no_aug), on
 //                                           the official script's own synthetic COCO folder (the same JPEGs)
 //   stages COCO_DIR rounds               -- per-stage profile of the no-cache sample path (StageProfile.cs)
+//   distr BCCD N SEED PREFIX [noaug]     -- N samples of the BCCD fine-tune's data stream as CSV rows, for
+//                                           compare_aug_distribution.py against official_aug_distribution.py
 //   train nano|s warmup                  -- one training step as the trainer runs it (TrainingStep: zero_grad,
 //                                           forward + SimOTA loss, backward, SGD with the official three groups);
 //                                           the EMA update follows, untimed, as in pyworker.py; glibc malloc tuned
@@ -30,6 +32,12 @@ if (kind == "stages")
 if (kind == "decodecheck")
 {
     DecodeCheck.Run(args[1]);
+    return;
+}
+if (kind == "distr")
+{
+    AugmentDistribution.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
+        args[4], args.Length > 5 && args[5] == "noaug");
     return;
 }
 if (kind == "multiscale")
