@@ -14,6 +14,7 @@ internal static class Scenarios
             ["nan-skip"] = NanSkipScenario.Run,
             ["equivalence"] = EquivalenceScenario.Run,
             ["trainingstep-nan-skip"] = TrainingStepNanSkipScenario.Run,
+            ["trainingstep-scalars"] = TrainingStepScalarLifetimeScenario.Run,
             ["throughput"] = ThroughputScenario.Run,
             ["trainer"] = TrainerScenario.Run,
         };

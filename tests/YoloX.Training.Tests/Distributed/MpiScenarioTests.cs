@@ -49,6 +49,15 @@ public sealed class MpiScenarioTests
     }
 
     [Fact]
+    public void The_trainers_global_foreground_TrainingStep_on_MPI_leaves_no_TorchSharp_Scalar_to_the_finalizer_on_any_rank()
+    {
+        var result = MpiJob.Run("trainingstep-scalars", TimeSpan.FromMinutes(5));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(2, MpiJob.Count(result.Output, "Scalars left to the finalizer by two global-foreground steps: 0"));
+        Assert.Equal(2, MpiJob.Count(result.Output, "PASSED"));
+    }
+
+    [Fact]
     public void The_trainers_TrainingStep_on_MPI_skips_a_one_rank_NaN_on_every_rank_and_keeps_parameters_identical()
     {
         var result = MpiJob.Run("trainingstep-nan-skip", TimeSpan.FromMinutes(5));
