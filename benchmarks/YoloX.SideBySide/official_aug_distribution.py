@@ -40,8 +40,9 @@ def main():
         degrees=exp.degrees, translate=exp.translate, mosaic_scale=exp.mosaic_scale, mixup_scale=exp.mixup_scale,
         shear=exp.shear, enable_mixup=exp.enable_mixup, mosaic_prob=exp.mosaic_prob, mixup_prob=exp.mixup_prob)
     n = len(dataset)
+    base = dataset._dataset
     with open(args.out + "_images.csv", "w") as fi, open(args.out + "_boxes.csv", "w") as fb:
-        fi.write("sample,index,n_boxes,mean_b,mean_g,mean_r,std_b,std_g,std_r,pad114\n")
+        fi.write("sample,index,image,n_boxes,mean_b,mean_g,mean_r,std_b,std_g,std_r,pad114\n")
         fb.write("sample,cls,cx,cy,w,h\n")
         order = []
         for s in range(args.samples):
@@ -54,7 +55,7 @@ def main():
             stds = img.reshape(3, -1).std(1)
             pad = float(np.all(img == 114, axis=0).mean())
             rows = labels[np.any(labels[:, 1:] != 0, axis=1)]
-            fi.write(",".join([str(s), str(idx), str(len(rows))] + ["%.4f" % v for v in means]
+            fi.write(",".join([str(s), str(idx), str(base.ids[idx][1]), str(len(rows))] + ["%.4f" % v for v in means]
                               + ["%.4f" % v for v in stds] + ["%.5f" % pad]) + "\n")
             for r in rows:
                 fb.write(",".join([str(s)] + [repr(float(v)) for v in r]) + "\n")
