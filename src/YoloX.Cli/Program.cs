@@ -14,6 +14,13 @@ if (parse.Errors.Count > 0 && parse.GetResult(root.Options.OfType<System.Command
     Console.Error.WriteLine("(yolox --help lists the commands; yolox <command> --help shows options and examples)");
     return 2;
 }
+// libtorch logs a warning per convolution where NNPACK cannot start (see LibTorchLog); the tool keeps its own output
+// readable unless the user asks for libtorch's messages (TORCH_CPP_LOG_LEVEL, or --verbose).
+if (Environment.GetEnvironmentVariable(YoloX.Core.Runtime.LibTorchLog.EnvironmentVariable) is null
+    && !GlobalOptions.IsVerbose(parse))
+{
+    Environment.SetEnvironmentVariable(YoloX.Core.Runtime.LibTorchLog.EnvironmentVariable, "ERROR");
+}
 try
 {
     // Our own handler instead of System.CommandLine's stack trace: one line unless --verbose.

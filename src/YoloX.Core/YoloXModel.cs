@@ -2,6 +2,7 @@ using TorchSharp;
 using YoloX.Core.Heads;
 using YoloX.Core.Modules;
 using YoloX.Core.Necks;
+using YoloX.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace YoloX.Core;
@@ -19,6 +20,8 @@ public sealed class YoloXModel : nn.Module<Tensor, Tensor>
     /// <summary>Composes a model from a neck (owning its backbone) and a head.</summary>
     public YoloXModel(FeaturePyramid backbone, YOLOXHead head, YoloXConfig config) : base(nameof(YoloXModel))
     {
+        // TORCH_CPP_LOG_LEVEL, which libtorch itself reads only under Python (once per process).
+        LibTorchLog.ApplyEnvironment();
         this.backbone = backbone;
         this.head = head;
         Config = config;

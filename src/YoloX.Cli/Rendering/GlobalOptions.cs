@@ -7,7 +7,7 @@ internal static class GlobalOptions
 {
     public static Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only results and errors (no progress, no notes).", Recursive = true };
 
-    public static Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log model loading to stderr and print full error details.", Recursive = true };
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log model loading to stderr, keep libtorch's own warnings and print full error details.", Recursive = true };
 
     public static bool IsQuiet(ParseResult parse) => parse.GetValue(Quiet);
 

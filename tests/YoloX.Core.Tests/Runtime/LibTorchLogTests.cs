@@ -1,0 +1,61 @@
+using YoloX.Core.Runtime;
+using Xunit;
+
+namespace YoloX.Core.Tests.Runtime;
+
+/// <summary>
+/// <see cref="LibTorchLog"/> against the libtorch TorchSharp loads. That the level really silences libtorch's output is
+/// shown on a real <c>yolox</c> process (<c>YoloX.Cli.Tests.LibTorchLogTests</c>); here the flag and the parsing.
+/// </summary>
+public class LibTorchLogTests
+{
+    [Theory]
+    [InlineData("INFO", LibTorchLogLevel.Info)]
+    [InlineData("0", LibTorchLogLevel.Info)]
+    [InlineData("warning", LibTorchLogLevel.Warning)]
+    [InlineData("1", LibTorchLogLevel.Warning)]
+    [InlineData("Error", LibTorchLogLevel.Error)]
+    [InlineData(" 2 ", LibTorchLogLevel.Error)]
+    [InlineData("FATAL", LibTorchLogLevel.Fatal)]
+    [InlineData("3", LibTorchLogLevel.Fatal)]
+    public void TryParse_accepts_the_names_and_numbers_libtorch_accepts(string text, LibTorchLogLevel expected)
+    {
+        Assert.True(LibTorchLog.TryParse(text, out var level));
+        Assert.Equal(expected, level);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("WARN")]
+    [InlineData("verbose")]
+    [InlineData("4")]
+    [InlineData("-1")]
+    public void TryParse_rejects_what_libtorch_rejects(string? text) => Assert.False(LibTorchLog.TryParse(text, out _));
+
+    [Fact]
+    public void The_flag_is_libtorchs_log_level_and_setting_it_is_read_back()
+    {
+        if (!OperatingSystem.IsLinux())
+            return; // libc10 exports the flag on Linux; elsewhere IsSupported may be false.
+        Assert.True(LibTorchLog.IsSupported, "libc10 should export FLAGS_caffe2_log_level");
+        var before = LibTorchLog.MinimumLevel;
+        if (Environment.GetEnvironmentVariable(LibTorchLog.EnvironmentVariable) is null)
+            Assert.Equal(LibTorchLogLevel.Warning, before); // libtorch's own default: the symbol is the right int
+        try
+        {
+            LibTorchLog.SetMinimumLevel(LibTorchLogLevel.Error);
+            Assert.Equal(LibTorchLogLevel.Error, LibTorchLog.MinimumLevel);
+            LibTorchLog.SetMinimumLevel(LibTorchLogLevel.Info);
+            Assert.Equal(LibTorchLogLevel.Info, LibTorchLog.MinimumLevel);
+        }
+        finally
+        {
+            LibTorchLog.SetMinimumLevel(before!.Value);
+        }
+    }
+
+    [Fact]
+    public void SetMinimumLevel_rejects_a_value_outside_the_four_levels() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => LibTorchLog.SetMinimumLevel((LibTorchLogLevel)7));
+}
