@@ -30,9 +30,12 @@ bash eng/setup-system.sh
 # warning: the command-line -warnaserror would otherwise override WarningsNotAsErrors in Directory.Build.props.
 build() { dotnet build YoloX.sln -c Release -nologo -warnaserror -warnnotaserror:NU1603 "$@"; }
 
-# Runs the tests matching a filter and closes with one plain "N passed, N failed, N skipped" line.
+# Runs the tests matching a filter and closes with one plain "N passed, N failed, N skipped" line. libtorch's own
+# warnings are kept out of the log (on CPUs where NNPACK cannot start it logs one per small convolution of every
+# batch-1 forward: ~29,000 lines per run); TORCH_CPP_LOG_LEVEL set by the caller wins (YoloX.Core LibTorchLog).
 run_tests() {
   local filter="$1"; shift
+  export TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}"
   local log; log=$(mktemp)
   local status=0
   dotnet test YoloX.sln -c Release --no-build --filter "$filter" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
