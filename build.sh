@@ -32,7 +32,8 @@ build() { dotnet build YoloX.sln -c Release -nologo -warnaserror -warnnotaserror
 
 # Runs the tests matching a filter and closes with one plain "N passed, N failed, N skipped" line. libtorch's own
 # warnings are kept out of the log (on CPUs where NNPACK cannot start it logs one per small convolution of every
-# batch-1 forward: ~29,000 lines per run); TORCH_CPP_LOG_LEVEL set by the caller wins (YoloX.Core LibTorchLog).
+# batch-1 forward: ~29,000 lines per run; the package check's consumer likewise); TORCH_CPP_LOG_LEVEL set by the
+# caller wins (YoloX.Core LibTorchLog).
 run_tests() {
   local filter="$1"; shift
   export TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}"
@@ -61,7 +62,7 @@ package_check() {
   # --no-build: pack what the Release build just made (the callers build first).
   pack_libraries --no-build -p:VersionSuffix="${version#*-}"
   dotnet build samples/PackageConsumer -c Release -nologo -v quiet -p:YoloXPackageVersion="$version" -p:WithHosting=true
-  dotnet samples/PackageConsumer/bin/Release/net10.0/PackageConsumer.dll \
+  TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}" dotnet samples/PackageConsumer/bin/Release/net10.0/PackageConsumer.dll \
     "$YOLOX_SHARED/assets/images/dog.jpg" "$YOLOX_WEIGHTS_DIR/yolox_nano.onnx"
   rm -f artifacts/packages/*-check.*.nupkg artifacts/packages/*-check.*.snupkg
   echo "package check passed: samples/PackageConsumer ran on YoloX.* $version from artifacts/packages"
