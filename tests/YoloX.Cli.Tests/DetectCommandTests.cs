@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using YoloX.Cli.Commands;
 using YoloX.Testing;
@@ -89,22 +88,16 @@ public sealed class DetectCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task The_tool_resolves_official_weights_by_name_from_YOLOX_WEIGHTS_DIR()
+    public void The_tool_resolves_official_weights_by_name_from_YOLOX_WEIGHTS_DIR()
     {
         // As `./build.sh detect` runs it: a separate process with the environment variable set.
-        var tool = Path.Combine(AppContext.BaseDirectory, "yolox.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { tool, "detect", SharedAssets.DogJpg, "--weights", "yolox_nano.onnx" })
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment["YOLOX_WEIGHTS_DIR"] = Path.GetDirectoryName(SharedAssets.NanoOnnx);
-        start.Environment["YOLOX_CACHE_DIR"] = _dir; // an empty cache: nothing may come from a previous download
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, error);
+        var (code, output, error) = ToolProcess.Run(["detect", SharedAssets.DogJpg, "--weights", "yolox_nano.onnx"],
+            new Dictionary<string, string?>
+            {
+                ["YOLOX_WEIGHTS_DIR"] = Path.GetDirectoryName(SharedAssets.NanoOnnx),
+                ["YOLOX_CACHE_DIR"] = _dir, // an empty cache: nothing may come from a previous download
+            });
+        Assert.True(code == 0, error);
         Assert.Contains("dog", output);
         Assert.Contains("bicycle", output);
         Assert.Empty(Directory.GetFiles(_dir));

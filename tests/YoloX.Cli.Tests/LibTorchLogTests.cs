@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit.Abstractions;
 using YoloX.Core.Runtime;
 using YoloX.Testing;
@@ -32,19 +31,9 @@ public class LibTorchLogTests(ITestOutputHelper log)
 
     private static (int Code, string Output, string Error, int Warnings) Run(string[] args, string? level)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "yolox.dll"));
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        info.Environment.Remove(LibTorchLog.EnvironmentVariable);
-        if (level is not null)
-            info.Environment[LibTorchLog.EnvironmentVariable] = level;
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        var (code, output, error) = ToolProcess.Run(args, new Dictionary<string, string?> { [LibTorchLog.EnvironmentVariable] = level });
         // libtorch's log lines look like "[W1204 07:10:48.852589575 NNPACK.cpp:56] ...".
-        var warnings = error.Result.Split('\n').Count(l => l.StartsWith("[W", StringComparison.Ordinal));
-        return (process.ExitCode, output, error.Result, warnings);
+        var warnings = error.Split('\n').Count(l => l.StartsWith("[W", StringComparison.Ordinal));
+        return (code, output, error, warnings);
     }
 }

@@ -97,18 +97,8 @@ public class TrainCommandTests
             .Select(c => (long.Parse(c[0], CultureInfo.InvariantCulture),
                 c[3..10].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()))];
 
-    private static ProcessStartInfo Start(string[] args)
-    {
-        var yolox = Path.Combine(AppContext.BaseDirectory, "yolox.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(yolox);
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        return info;
-    }
+    private static ProcessStartInfo Start(string[] args) =>
+        ToolProcess.StartInfo(args, new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = "PASSIVE" });
 
     internal static (int Code, string Log) RunToEnd(string[] args)
     {
