@@ -39,7 +39,8 @@ run_tests() {
   export TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}"
   local log; log=$(mktemp)
   local status=0
-  dotnet test YoloX.sln -c Release --no-build --filter "$filter" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+  # --blame: if a test host dies (a native crash prints nothing), the log names the test it was running.
+  dotnet test YoloX.sln -c Release --no-build --filter "$filter" --blame --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
   awk '/^ +Passed: [0-9]+$/ {p += $2} /^ +Failed: [0-9]+$/ {f += $2} /^ +Skipped: [0-9]+$/ {s += $2}
        END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$log"
   rm -f "$log"
