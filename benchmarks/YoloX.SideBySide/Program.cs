@@ -13,6 +13,8 @@ using static TorchSharp.torch;
 //   aug CONFIG ramcache(0|1) COCO_DIR warmup -- one training sample of the augmentation pipeline on one core
 //                                           (CONFIG as data_aug_timing.py: nano_exp, default_exp_416, no_aug), on
 //                                           the official script's own synthetic COCO folder (the same JPEGs)
+//   phases nano|s STEPS [VOC_ROOT]       -- one training step split into its phases (StepPhases.cs)
+//   loaderphase VOC_ROOT BATCHES         -- one BCCD-style Mosaic batch of 8 built on one thread (StepPhases.cs)
 //   stages COCO_DIR rounds               -- per-stage profile of the no-cache sample path (StageProfile.cs)
 //   distr BCCD N SEED PREFIX [noaug]     -- N samples of the BCCD fine-tune's data stream as CSV rows, for
 //                                           compare_aug_distribution.py against official_aug_distribution.py
@@ -27,6 +29,16 @@ var scale = args[1];
 if (kind == "stages")
 {
     StageProfile.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
+if (kind == "phases")
+{
+    StepPhases.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args.Length > 3 ? args[3] : null);
+    return;
+}
+if (kind == "loaderphase")
+{
+    LoaderPhase.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     return;
 }
 if (kind == "decodecheck")
