@@ -9,6 +9,11 @@ using YoloX.Core;
 using YoloX.Inference;
 using YoloX.Inference.Drawing;
 using YoloX.Inference.Processing;
+using YoloX.Core.Runtime;
+
+// libtorch logs a warning per small convolution on CPUs where NNPACK cannot start; keep the sample's output readable
+// unless TORCH_CPP_LOG_LEVEL asks for libtorch's messages.
+LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Error);
 
 var useTorch = args.Contains("--torch");
 var images = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();

@@ -11,6 +11,11 @@ using YoloX.Core;
 using YoloX.Core.Export;
 using YoloX.Inference;
 using YoloX.Inference.Backends;
+using YoloX.Core.Runtime;
+
+// libtorch logs a warning per small convolution on CPUs where NNPACK cannot start; keep the sample's output readable
+// unless TORCH_CPP_LOG_LEVEL asks for libtorch's messages.
+LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Error);
 
 var positional = new List<string>();
 var flags = new HashSet<string>(StringComparer.Ordinal);

@@ -10,6 +10,11 @@ using YoloX.Core;
 using YoloX.Inference;
 using YoloX.Training.Data;
 using YoloX.Training.Engine;
+using YoloX.Core.Runtime;
+
+// libtorch logs a warning per small convolution on CPUs where NNPACK cannot start; keep the sample's output readable
+// unless TORCH_CPP_LOG_LEVEL asks for libtorch's messages.
+LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Error);
 
 if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) || args.Length % 2 == 0)
 {

@@ -6,6 +6,11 @@
 //   (recipe knobs: --input-size, --batch, --train-images, --lr-per-image)
 using System.Globalization;
 using QuickStart;
+using YoloX.Core.Runtime;
+
+// libtorch logs a warning per small convolution on CPUs where NNPACK cannot start; keep the sample's output readable
+// unless TORCH_CPP_LOG_LEVEL asks for libtorch's messages.
+LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Error);
 
 var options = new QuickStartOptions();
 for (var i = 0; i + 1 < args.Length; i += 2)

@@ -5,7 +5,12 @@ namespace YoloX.Samples.Tests;
 /// <summary>Runs a sample's built assembly (samples/NAME/bin/&lt;config&gt;/&lt;tfm&gt;/NAME.dll) and captures its output.</summary>
 internal static class SampleProcess
 {
-    public static (int ExitCode, string Output) Run(string sample, TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Output) Run(string sample, TimeSpan timeout, params string[] args) =>
+        Run(sample, timeout, environment: null, args);
+
+    /// <summary>Runs the sample with environment changes (a null value removes the variable).</summary>
+    public static (int ExitCode, string Output) Run(string sample, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment,
+        params string[] args)
     {
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var tfm = bin.Name;
@@ -21,6 +26,13 @@ internal static class SampleProcess
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+                info.Environment.Remove(name);
+            else
+                info.Environment[name] = value;
         }
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

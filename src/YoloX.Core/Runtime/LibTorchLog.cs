@@ -46,6 +46,31 @@ public static class LibTorchLog
     }
 
     /// <summary>
+    /// Sets a minimum severity for an application that prefers it to libtorch's default (Warning), unless
+    /// <c>TORCH_CPP_LOG_LEVEL</c> is set: the user's variable wins and is applied as <see cref="ApplyEnvironment"/>
+    /// applies it. The samples call it with <see cref="LibTorchLogLevel.Error"/> at start, as the <c>yolox</c> tool does.
+    /// </summary>
+    /// <param name="level">The level to use when the variable is not set.</param>
+    /// <returns>The level in force afterwards, or null where <see cref="IsSupported"/> is false.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Not one of the four levels.</exception>
+    public static LibTorchLogLevel? SetDefaultMinimumLevel(LibTorchLogLevel level) =>
+        SetDefaultMinimumLevel(level, Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary><see cref="SetDefaultMinimumLevel(LibTorchLogLevel)"/> with the variable's value given (tests).</summary>
+    internal static LibTorchLogLevel? SetDefaultMinimumLevel(LibTorchLogLevel level, string? environmentValue)
+    {
+        if (!Enum.IsDefined(level))
+            throw new ArgumentOutOfRangeException(nameof(level), level, "Not a libtorch log level.");
+        if (!IsSupported)
+            return null;
+        if (string.IsNullOrEmpty(environmentValue))
+            SetMinimumLevel(level);
+        else
+            ApplyEnvironment();
+        return MinimumLevel;
+    }
+
+    /// <summary>
     /// Parses a <c>TORCH_CPP_LOG_LEVEL</c> value as libtorch does: <c>INFO</c>, <c>WARNING</c>, <c>ERROR</c>,
     /// <c>FATAL</c> (any case) or <c>0</c>–<c>3</c>.
     /// </summary>

@@ -58,4 +58,48 @@ public class LibTorchLogTests
     [Fact]
     public void SetMinimumLevel_rejects_a_value_outside_the_four_levels() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => LibTorchLog.SetMinimumLevel((LibTorchLogLevel)7));
+
+    [Fact]
+    public void SetDefaultMinimumLevel_sets_the_level_when_the_variable_is_not_set()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var before = LibTorchLog.MinimumLevel!.Value;
+        try
+        {
+            LibTorchLog.SetMinimumLevel(LibTorchLogLevel.Warning);
+            Assert.Equal(LibTorchLogLevel.Error, LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Error, null));
+            Assert.Equal(LibTorchLogLevel.Error, LibTorchLog.MinimumLevel);
+            Assert.Equal(LibTorchLogLevel.Fatal, LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Fatal, ""));
+        }
+        finally
+        {
+            LibTorchLog.SetMinimumLevel(before);
+        }
+    }
+
+    [Fact]
+    public void SetDefaultMinimumLevel_leaves_the_level_to_the_variable_when_it_is_set()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var before = LibTorchLog.MinimumLevel!.Value;
+        try
+        {
+            LibTorchLog.SetMinimumLevel(LibTorchLogLevel.Info);
+            // The variable's own value was applied (or not) once per process by ApplyEnvironment; the default given
+            // here must not override what is in force.
+            var inForce = LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Fatal, "WARNING");
+            Assert.NotEqual(LibTorchLogLevel.Fatal, inForce);
+            Assert.Equal(LibTorchLog.MinimumLevel, inForce);
+        }
+        finally
+        {
+            LibTorchLog.SetMinimumLevel(before);
+        }
+    }
+
+    [Fact]
+    public void SetDefaultMinimumLevel_rejects_a_value_outside_the_four_levels() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => LibTorchLog.SetDefaultMinimumLevel((LibTorchLogLevel)9, null));
 }
