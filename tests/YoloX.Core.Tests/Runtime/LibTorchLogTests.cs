@@ -39,20 +39,15 @@ public class LibTorchLogTests
         if (!OperatingSystem.IsLinux())
             return; // libc10 exports the flag on Linux; elsewhere IsSupported may be false.
         Assert.True(LibTorchLog.IsSupported, "libc10 should export FLAGS_caffe2_log_level");
-        var before = LibTorchLog.MinimumLevel;
         if (Environment.GetEnvironmentVariable(LibTorchLog.EnvironmentVariable) is null)
-            Assert.Equal(LibTorchLogLevel.Warning, before); // libtorch's own default: the symbol is the right int
-        try
+            Assert.Equal(LibTorchLogLevel.Warning, LibTorchLog.MinimumLevel); // libtorch's own default: the symbol is the right int
+        PreservingLevel(() =>
         {
             LibTorchLog.SetMinimumLevel(LibTorchLogLevel.Error);
             Assert.Equal(LibTorchLogLevel.Error, LibTorchLog.MinimumLevel);
             LibTorchLog.SetMinimumLevel(LibTorchLogLevel.Info);
             Assert.Equal(LibTorchLogLevel.Info, LibTorchLog.MinimumLevel);
-        }
-        finally
-        {
-            LibTorchLog.SetMinimumLevel(before!.Value);
-        }
+        });
     }
 
     [Fact]
@@ -64,18 +59,13 @@ public class LibTorchLogTests
     {
         if (!OperatingSystem.IsLinux())
             return;
-        var before = LibTorchLog.MinimumLevel!.Value;
-        try
+        PreservingLevel(() =>
         {
             LibTorchLog.SetMinimumLevel(LibTorchLogLevel.Warning);
             Assert.Equal(LibTorchLogLevel.Error, LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Error, null));
             Assert.Equal(LibTorchLogLevel.Error, LibTorchLog.MinimumLevel);
             Assert.Equal(LibTorchLogLevel.Fatal, LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Fatal, ""));
-        }
-        finally
-        {
-            LibTorchLog.SetMinimumLevel(before);
-        }
+        });
     }
 
     [Fact]
@@ -83,8 +73,7 @@ public class LibTorchLogTests
     {
         if (!OperatingSystem.IsLinux())
             return;
-        var before = LibTorchLog.MinimumLevel!.Value;
-        try
+        PreservingLevel(() =>
         {
             LibTorchLog.SetMinimumLevel(LibTorchLogLevel.Info);
             // The variable's own value was applied (or not) once per process by ApplyEnvironment; the default given
@@ -92,14 +81,24 @@ public class LibTorchLogTests
             var inForce = LibTorchLog.SetDefaultMinimumLevel(LibTorchLogLevel.Fatal, "WARNING");
             Assert.NotEqual(LibTorchLogLevel.Fatal, inForce);
             Assert.Equal(LibTorchLog.MinimumLevel, inForce);
+        });
+    }
+
+    [Fact]
+    public void SetDefaultMinimumLevel_rejects_a_value_outside_the_four_levels() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => LibTorchLog.SetDefaultMinimumLevel((LibTorchLogLevel)9, null));
+
+    /// <summary>Runs a test body that changes the process-wide level, then puts the level back.</summary>
+    private static void PreservingLevel(Action body)
+    {
+        var before = LibTorchLog.MinimumLevel!.Value;
+        try
+        {
+            body();
         }
         finally
         {
             LibTorchLog.SetMinimumLevel(before);
         }
     }
-
-    [Fact]
-    public void SetDefaultMinimumLevel_rejects_a_value_outside_the_four_levels() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => LibTorchLog.SetDefaultMinimumLevel((LibTorchLogLevel)9, null));
 }
