@@ -48,7 +48,8 @@ public static class LibTorchLog
     /// <summary>
     /// Sets a minimum severity for an application that prefers it to libtorch's default (Warning), unless
     /// <c>TORCH_CPP_LOG_LEVEL</c> is set: the user's variable wins and is applied as <see cref="ApplyEnvironment"/>
-    /// applies it. The samples call it with <see cref="LibTorchLogLevel.Error"/> at start, as the <c>yolox</c> tool does.
+    /// applies it. The samples call it with <see cref="LibTorchLogLevel.Error"/> at start (the <c>yolox</c> tool gets the
+    /// same default by setting the variable when it is unset).
     /// </summary>
     /// <param name="level">The level to use when the variable is not set.</param>
     /// <returns>The level in force afterwards, or null where <see cref="IsSupported"/> is false.</returns>
