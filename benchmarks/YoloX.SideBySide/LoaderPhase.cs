@@ -9,11 +9,7 @@ internal static class LoaderPhase
 {
     public static void Run(string root, int batches)
     {
-        var dataset = YoloX.Training.Data.DatasetIO.Read(root, YoloX.Training.Data.DatasetFormat.Voc,
-            new YoloX.Training.Data.DatasetReadOptions { Split = "trainval" });
-        var options = YoloX.Training.Augmentation.AugmentationOptions.Nano;
-        var loader = new YoloX.Training.Data.TrainDataLoader(dataset, options,
-            new YoloX.Training.Data.TrainLoaderOptions { BatchSize = 8, Workers = 0 });
+        var loader = CreateLoader(root, 8);
         var times = new List<double>();
         for (var b = 0; b < batches + 3; b++)
         {
@@ -24,5 +20,14 @@ internal static class LoaderPhase
         }
         times.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch of 8: median {times[times.Count / 2]:F1} ms, min {times[0]:F1} ms"));
+    }
+
+    /// <summary>The fine-tune's data stream on the calling thread: VOC trainval, the Nano recipe's augmentations.</summary>
+    public static YoloX.Training.Data.TrainDataLoader CreateLoader(string root, int batch)
+    {
+        var dataset = YoloX.Training.Data.DatasetIO.Read(root, YoloX.Training.Data.DatasetFormat.Voc,
+            new YoloX.Training.Data.DatasetReadOptions { Split = "trainval" });
+        return new YoloX.Training.Data.TrainDataLoader(dataset, YoloX.Training.Augmentation.AugmentationOptions.Nano,
+            new YoloX.Training.Data.TrainLoaderOptions { BatchSize = batch, Workers = 0 });
     }
 }

@@ -66,11 +66,7 @@ internal static class StepPhases
 
     private static (Tensor Images, Tensor Targets) RealBatch(string root, int batch)
     {
-        var dataset = YoloX.Training.Data.DatasetIO.Read(root, YoloX.Training.Data.DatasetFormat.Voc,
-            new YoloX.Training.Data.DatasetReadOptions { Split = "trainval" });
-        var loader = new YoloX.Training.Data.TrainDataLoader(dataset, YoloX.Training.Augmentation.AugmentationOptions.Nano,
-            new YoloX.Training.Data.TrainLoaderOptions { BatchSize = batch, Workers = 0 });
-        using var b = loader.BuildBatch(1, 0);
+        using var b = LoaderPhase.CreateLoader(root, batch).BuildBatch(1, 0);
         var images = torch.tensor(b.Images.ToArray(), [b.BatchSize, 3, b.Height, b.Width]);
         var targets = torch.tensor(b.Targets.ToArray(), [b.BatchSize, b.MaxLabels, 5]);
         Console.Error.WriteLine($"real batch: {(targets.select(2, 3) > 0).sum().item<long>()} boxes");
