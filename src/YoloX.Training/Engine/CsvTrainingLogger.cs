@@ -5,7 +5,8 @@ namespace YoloX.Training.Engine;
 
 /// <summary>
 /// Writes <c>results.csv</c> (one row per epoch: mean losses, lr, the 12 COCO statistics, VOC mAP50) and
-/// <c>iterations.csv</c> (one row per iteration: every loss term, lr, input size) in the output folder. A resumed run
+/// <c>iterations.csv</c> (one row per iteration: every loss term, lr, input size, the iteration's wall time and the part
+/// of it spent waiting for the batch) in the output folder. A resumed run
 /// first drops the rows past the checkpoint it resumes from, so the files read as one uninterrupted run.
 /// </summary>
 public sealed class CsvTrainingLogger : ITrainingCallback
@@ -17,7 +18,7 @@ public sealed class CsvTrainingLogger : ITrainingCallback
 
     /// <summary>The per-iteration file's header.</summary>
     public const string IterationsHeader =
-        "iteration,epoch,iter,total_loss,iou_loss,l1_loss,conf_loss,cls_loss,num_fg,lr,height,width,skipped";
+        "iteration,epoch,iter,total_loss,iou_loss,l1_loss,conf_loss,cls_loss,num_fg,lr,height,width,skipped,iter_seconds,data_seconds";
 
     private readonly string resultsPath;
     private readonly string iterationsPath;
@@ -51,7 +52,7 @@ public sealed class CsvTrainingLogger : ITrainingCallback
     {
         var l = i.Loss;
         iterations?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{i.Iteration},{i.Epoch + 1},{i.BatchInEpoch + 1},{l.Total:R},{l.IoU:R},{l.L1:R},{l.Objectness:R},{l.Classification:R},{l.NumFg:R},{i.LearningRate:R},{i.InputHeight},{i.InputWidth},{(i.Skipped ? 1 : 0)}"));
+            $"{i.Iteration},{i.Epoch + 1},{i.BatchInEpoch + 1},{l.Total:R},{l.IoU:R},{l.L1:R},{l.Objectness:R},{l.Classification:R},{l.NumFg:R},{i.LearningRate:R},{i.InputHeight},{i.InputWidth},{(i.Skipped ? 1 : 0)},{i.IterationTime.TotalSeconds:F4},{i.DataTime.TotalSeconds:F4}"));
     }
 
     /// <inheritdoc />
