@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using YoloX.Cli.Rendering;
 using YoloX.Core;
 using YoloX.Inference.Weights;
 using YoloX.Training;
@@ -79,6 +80,10 @@ internal static class TrainCommand
         {
             // Logs come from rank 0 only; errors from every rank (mpirun --tag-output names the rank of each line).
             var output = context.IsMain ? parse.InvocationConfiguration.Output : TextWriter.Null;
+            var bar = context.IsMain
+                ? TrainingProgressBar.ForTerminal(output, parse.InvocationConfiguration.Error, GlobalOptions.IsQuiet(parse))
+                : null;
+            output = bar?.LogWriter ?? output; // in a terminal the log lines scroll above the bar
             if (context.WorldSize > 1)
             {
                 output.WriteLine($"distributed: {context.WorldSize} ranks over MPI, batch split evenly, rank 0 logs, evaluates and saves");
@@ -86,7 +91,7 @@ internal static class TrainCommand
             int code;
             try
             {
-                code = Train(parse, ct, s, source, context, output, error);
+                code = Train(parse, ct, s, source, context, output, error, bar);
             }
             catch (Exception e) when (context is MpiContext { WorldSize: > 1 })
             {
@@ -105,7 +110,7 @@ internal static class TrainCommand
     }
 
     private static int Train(ParseResult parse, CancellationToken ct, Settings s, DatasetCommand.SourceOptions source,
-        IDistributedContext context, TextWriter output, TextWriter error)
+        IDistributedContext context, TextWriter output, TextWriter error, TrainingProgressBar? bar)
     {
         try
         {
@@ -150,6 +155,10 @@ internal static class TrainCommand
             if (context.IsMain)
             {
                 callbacks.Add(new ConsoleTrainingLogger(output, recipe.PrintInterval));
+                if (bar is not null)
+                {
+                    callbacks.Add(bar);
+                }
                 callbacks.Add(new CsvTrainingLogger(options.OutputDirectory));
                 if (options.Plots)
                 {
@@ -167,7 +176,7 @@ internal static class TrainCommand
             {
                 trainer.Resume(checkpoint);
             }
-            var result = trainer.Train(ct);
+            var result = bar is null ? trainer.Train(ct) : bar.Show(() => trainer.Train(ct));
             if (result.Reason == TrainingStopReason.Cancelled)
             {
                 error.WriteLine($"stopped; continue with: yolox train ... --resume {result.OutputDirectory}");

@@ -8,10 +8,14 @@ namespace YoloX.Cli.Rendering;
 /// </summary>
 internal static class CliConsole
 {
+    /// <summary>True when <paramref name="writer"/> is the process's standard output or error and that is a terminal.</summary>
+    public static bool IsTerminal(TextWriter writer) =>
+        ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected
+        || ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
+
     public static IAnsiConsole For(TextWriter writer)
     {
-        var terminal = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected
-            || ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
+        var terminal = IsTerminal(writer);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
