@@ -121,7 +121,7 @@ public sealed class YoloXTrainer : IDisposable
 
     /// <summary>
     /// Continues from a checkpoint (a file, or a folder holding <c>latest_ckpt</c>): model, EMA, momentum, counters,
-    /// best AP and multiscale size. A following <see cref="Train"/> reproduces the uninterrupted run.
+    /// best AP and multiscale size. A following <see cref="Train(CancellationToken)"/> reproduces the uninterrupted run.
     /// </summary>
     /// <exception cref="CheckpointFormatException">The checkpoint is unreadable or does not fit this model/data.</exception>
     public void Resume(string checkpointOrDirectory)
@@ -149,6 +149,28 @@ public sealed class YoloXTrainer : IDisposable
         }
         Progress = state.Progress;
         resumed = true;
+    }
+
+    /// <summary>
+    /// Runs training as <see cref="Train(CancellationToken)"/> does and reports every iteration to
+    /// <paramref name="progress"/> (on the training thread; a <see cref="Progress{T}"/> posts it on to its context).
+    /// </summary>
+    /// <param name="progress">Receives each iteration's <see cref="IterationInfo"/> (epoch, losses, lr, size, times, ETA).</param>
+    /// <param name="cancellationToken">Stops at the next iteration boundary after saving a resumable <c>latest</c>.</param>
+    /// <exception cref="TrainingDivergedException">The loss stayed non-finite for too many iterations in a row.</exception>
+    public TrainingResult Train(IProgress<IterationInfo> progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var reporter = new ProgressReporter(progress);
+        callbacks.Add(reporter);
+        try
+        {
+            return Train(cancellationToken);
+        }
+        finally
+        {
+            callbacks.Remove(reporter);
+        }
     }
 
     /// <summary>Runs training to the last epoch, an early stop, the time budget, or cancellation.</summary>
@@ -500,5 +522,11 @@ public sealed class YoloXTrainer : IDisposable
                 result.Loss, lr, height, width, time, dataTime, images / Math.Max(time.TotalSeconds, 1e-9), memory, eta,
                 result.Skipped);
         }
+    }
+
+    /// <summary>Forwards iterations to an <see cref="IProgress{T}"/> for one <see cref="Train(IProgress{IterationInfo}, CancellationToken)"/> call.</summary>
+    private sealed class ProgressReporter(IProgress<IterationInfo> progress) : ITrainingCallback
+    {
+        public void OnIterationEnd(IterationInfo info) => progress.Report(info);
     }
 }

@@ -29,8 +29,12 @@ public sealed class YoloXTrainingRun : IDisposable
         return this;
     }
 
-    /// <summary>Trains (see <see cref="YoloXTrainer.Train"/>).</summary>
+    /// <summary>Trains (see <see cref="YoloXTrainer.Train(CancellationToken)"/>).</summary>
     public TrainingResult Train(CancellationToken cancellationToken = default) => Trainer.Train(cancellationToken);
+
+    /// <summary>Trains and reports every iteration (see <see cref="YoloXTrainer.Train(IProgress{IterationInfo}, CancellationToken)"/>).</summary>
+    public TrainingResult Train(IProgress<IterationInfo> progress, CancellationToken cancellationToken = default) =>
+        Trainer.Train(progress, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()
