@@ -57,6 +57,25 @@ public class TrainCommandTests
         Assert.Equal((3, 12L), (progress.Epoch, progress.Iteration));
     }
 
+    [Fact]
+    public void With_quiet_train_prints_only_the_results()
+    {
+        using var dir = new TempDir();
+        var voc = TinyVoc(dir.Path, 4);
+        var (code, output, error) = ToolProcess.Run(
+            ["train", "--quiet", "--model", "nano", "--format", "voc", "--split", "tiny", "--dataset", voc, "--epochs", "1",
+             "--batch", "2", "--input-size", "64", "-o", "warmup_epochs=1", "-o", "no_aug_epochs=0", "-o", "random_size=2,2",
+             "-o", "data_num_workers=1", "--eval-split", "tiny", "--output", Path.Combine(dir.Path, "out")],
+            new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = "PASSIVE" });
+
+        Assert.True(code == 0, output + error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("epoch 1 evaluation: AP50:95 ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Training of experiment is done (Completed)", lines[1], StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "out", "latest_ckpt.safetensors")));
+    }
+
     // The kill follows a log line the parent reads, so on a loaded machine it can land late; three iterations of
     // margin make that rare, and a run whose kill landed after the epoch-2 save (not mid-epoch, so not this test's
     // case) is repeated in a fresh folder, at most three times.

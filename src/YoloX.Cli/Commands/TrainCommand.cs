@@ -84,7 +84,7 @@ internal static class TrainCommand
                 ? TrainingProgressBar.ForTerminal(output, parse.InvocationConfiguration.Error, GlobalOptions.IsQuiet(parse))
                 : null;
             output = bar?.LogWriter ?? output; // in a terminal the log lines scroll above the bar
-            if (context.WorldSize > 1)
+            if (context.WorldSize > 1 && !GlobalOptions.IsQuiet(parse))
             {
                 output.WriteLine($"distributed: {context.WorldSize} ranks over MPI, batch split evenly, rank 0 logs, evaluates and saves");
             }
@@ -137,7 +137,8 @@ internal static class TrainCommand
                 Device = s.Device ?? "cpu",
             };
             var size = recipe.InputSize.Height;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            var notes = GlobalOptions.IsQuiet(parse) ? TextWriter.Null : output;
+            notes.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dataset: {data.Source} ({format.ToString().ToLowerInvariant()}, {data.Images.Count} images, {data.Annotations.Count} boxes, classes {string.Join(", ", data.ClassNames)})"));
             // Like the official trainer (torch.manual_seed(exp.seed)): the fresh layers' init follows the seed.
             TorchSharp.torch.random.manual_seed(recipe.Seed);
@@ -154,7 +155,7 @@ internal static class TrainCommand
             var callbacks = new List<ITrainingCallback>();
             if (context.IsMain)
             {
-                callbacks.Add(new ConsoleTrainingLogger(output, recipe.PrintInterval));
+                callbacks.Add(new ConsoleTrainingLogger(output, recipe.PrintInterval) { Quiet = GlobalOptions.IsQuiet(parse) });
                 if (bar is not null)
                 {
                     callbacks.Add(bar);

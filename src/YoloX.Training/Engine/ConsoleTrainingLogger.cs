@@ -20,9 +20,19 @@ public sealed class ConsoleTrainingLogger : ITrainingCallback
         this.printInterval = printInterval;
     }
 
+    /// <summary>
+    /// Results only: each evaluation, a checkpoint that could not be written, and the closing line — no recipe, no
+    /// iteration lines, no notices (a command line's <c>--quiet</c>). Off by default.
+    /// </summary>
+    public bool Quiet { get; init; }
+
     /// <inheritdoc />
     public void OnTrainStart(TrainingStartInfo info)
     {
+        if (Quiet)
+        {
+            return;
+        }
         writer.WriteLine("Training recipe:");
         writer.WriteLine(info.RecipeText);
         writer.WriteLine(Invariant($"classes: {string.Join(", ", info.ClassNames)}; {info.BatchesPerEpoch} iterations per epoch, global batch {info.GlobalBatchSize}"));
@@ -36,7 +46,7 @@ public sealed class ConsoleTrainingLogger : ITrainingCallback
     /// <inheritdoc />
     public void OnIterationEnd(IterationInfo i)
     {
-        if ((i.BatchInEpoch + 1) % printInterval != 0 && i.BatchInEpoch + 1 != i.BatchesPerEpoch)
+        if (Quiet || (i.BatchInEpoch + 1) % printInterval != 0 && i.BatchInEpoch + 1 != i.BatchesPerEpoch)
         {
             return;
         }
@@ -64,14 +74,25 @@ public sealed class ConsoleTrainingLogger : ITrainingCallback
     /// <inheritdoc />
     public void OnCheckpointSaved(CheckpointSavedInfo info)
     {
-        if (info.Error is null)
+        if (info.Error is null && !Quiet)
         {
             writer.WriteLine($"saved {info.Path}");
+        }
+        else if (info.Error is { } e && Quiet)
+        {
+            // Otherwise the trainer's own notice (OnMessage) already said so.
+            writer.WriteLine($"saving {info.Path} failed, the previous file is intact: {e.Message}");
         }
     }
 
     /// <inheritdoc />
-    public void OnMessage(string message) => writer.WriteLine(message);
+    public void OnMessage(string message)
+    {
+        if (!Quiet)
+        {
+            writer.WriteLine(message);
+        }
+    }
 
     /// <inheritdoc />
     public void OnTrainEnd(TrainingResult result) =>
