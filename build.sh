@@ -89,7 +89,10 @@ case "$target" in
     run_tests "Category!=Slow" "$@" ;;
   test-slow)
     build
-    run_tests "Category=Slow" "$@" ;;
+    # One test assembly at a time (-m:1): each slow test keeps both cores busy with libtorch's spinning OpenMP
+    # threads, and two such test hosts side by side slowed the 10,000-call memory test 3x (2026-12-04: 25 min in all
+    # against 12 min serial).
+    run_tests "Category=Slow" -m:1 "$@" ;;
   detect)
     build -v quiet -clp:ErrorsOnly
     # No image given (none, or only options): the official demo image.
