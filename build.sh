@@ -90,8 +90,8 @@ case "$target" in
   test-slow)
     build
     # One test assembly at a time (-m:1): each slow test keeps both cores busy with libtorch's spinning OpenMP
-    # threads, and two such test hosts side by side slowed the 10,000-call memory test 3x (2026-12-04: 25 min in all
-    # against 12 min serial).
+    # threads, so two test hosts side by side only slow each other (2026-12-04, one machine: 25 min with two side by
+    # side; 12 and 21 min one at a time, the 10,000-call Torch memory test taking 7 and 15 of them: the machine drifts).
     run_tests "Category=Slow" -m:1 "$@" ;;
   detect)
     build -v quiet -clp:ErrorsOnly
