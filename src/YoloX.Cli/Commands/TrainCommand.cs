@@ -80,11 +80,10 @@ internal static class TrainCommand
         {
             // Logs come from rank 0 only; errors from every rank (mpirun --tag-output names the rank of each line).
             var output = context.IsMain ? parse.InvocationConfiguration.Output : TextWriter.Null;
-            var bar = context.IsMain
-                ? TrainingProgressBar.ForTerminal(output, parse.InvocationConfiguration.Error, GlobalOptions.IsQuiet(parse))
-                : null;
+            var quiet = GlobalOptions.IsQuiet(parse);
+            var bar = context.IsMain ? TrainingProgressBar.ForTerminal(output, parse.InvocationConfiguration.Error, quiet) : null;
             output = bar?.LogWriter ?? output; // in a terminal the log lines scroll above the bar
-            if (context.WorldSize > 1 && !GlobalOptions.IsQuiet(parse))
+            if (context.WorldSize > 1 && !quiet)
             {
                 output.WriteLine($"distributed: {context.WorldSize} ranks over MPI, batch split evenly, rank 0 logs, evaluates and saves");
             }
@@ -137,7 +136,8 @@ internal static class TrainCommand
                 Device = s.Device ?? "cpu",
             };
             var size = recipe.InputSize.Height;
-            var notes = GlobalOptions.IsQuiet(parse) ? TextWriter.Null : output;
+            var quiet = GlobalOptions.IsQuiet(parse);
+            var notes = quiet ? TextWriter.Null : output;
             notes.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dataset: {data.Source} ({format.ToString().ToLowerInvariant()}, {data.Images.Count} images, {data.Annotations.Count} boxes, classes {string.Join(", ", data.ClassNames)})"));
             // Like the official trainer (torch.manual_seed(exp.seed)): the fresh layers' init follows the seed.
@@ -155,7 +155,7 @@ internal static class TrainCommand
             var callbacks = new List<ITrainingCallback>();
             if (context.IsMain)
             {
-                callbacks.Add(new ConsoleTrainingLogger(output, recipe.PrintInterval) { Quiet = GlobalOptions.IsQuiet(parse) });
+                callbacks.Add(new ConsoleTrainingLogger(output, recipe.PrintInterval) { Quiet = quiet });
                 if (bar is not null)
                 {
                     callbacks.Add(bar);

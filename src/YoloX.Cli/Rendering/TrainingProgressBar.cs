@@ -87,27 +87,24 @@ internal sealed class TrainingProgressBar : ITrainingCallback
 
         public override Encoding Encoding => Encoding.UTF8;
 
-        public override void Write(char value)
+        public override void Write(char value) => Write([value]);
+
+        public override void Write(string? value) => Write(value.AsSpan());
+
+        public override void Write(ReadOnlySpan<char> value)
         {
             lock (line) // a Ctrl-C notice may come from another thread than the trainer's
             {
-                if (value == '\n')
+                foreach (var c in value)
                 {
+                    if (c != '\n')
+                    {
+                        line.Append(c);
+                        continue;
+                    }
                     console.WriteLine(line.ToString().TrimEnd('\r'));
                     line.Clear();
                 }
-                else
-                {
-                    line.Append(value);
-                }
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            foreach (var c in value ?? "")
-            {
-                Write(c);
             }
         }
 

@@ -74,14 +74,17 @@ public sealed class ConsoleTrainingLogger : ITrainingCallback
     /// <inheritdoc />
     public void OnCheckpointSaved(CheckpointSavedInfo info)
     {
-        if (info.Error is null && !Quiet)
+        if (info.Error is null)
         {
-            writer.WriteLine($"saved {info.Path}");
+            if (!Quiet)
+            {
+                writer.WriteLine($"saved {info.Path}");
+            }
         }
-        else if (info.Error is { } e && Quiet)
+        else if (Quiet)
         {
-            // Otherwise the trainer's own notice (OnMessage) already said so.
-            writer.WriteLine($"saving {info.Path} failed, the previous file is intact: {e.Message}");
+            // Not quiet, the trainer's own notice (OnMessage) has already said so.
+            writer.WriteLine($"saving {info.Path} failed, the previous file is intact: {info.Error.Message}");
         }
     }
 
